@@ -1,0 +1,1 @@
+//! Packet-space algebra: exact sets of protocols, ports and IPv4/IPv6 addresses.

@@ -1,0 +1,1 @@
+//! The reachability engine: what gets through, exactly, and why.

@@ -1,0 +1,1 @@
+//! Findings report writers (human, JSON, and the CI formats).

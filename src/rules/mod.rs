@@ -1,0 +1,1 @@
+//! The rule catalog and the checks behind it.
