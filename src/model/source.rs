@@ -1,0 +1,284 @@
+//! Where each object came from: the input file, a JSON pointer into it, and its line.
+//!
+//! Lines are resolved lazily from the pointer ([`SourceFile::line_of_pointer`]) because
+//! only the few objects that end up in findings need one; a 100k-interface export should
+//! not pay for line bookkeeping on every object.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Index of an input file in [`crate::model::Estate::files`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FileIx(pub u32);
+
+/// One input file: its path as given and, for JSON inputs, its text (to resolve lines).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// The path as shown to users (relative as given on the command line, `/` separators).
+    pub display: String,
+    pub text: Option<Arc<str>>,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, text: Option<Arc<str>>) -> Self {
+        let display = path.to_string_lossy().replace('\\', "/");
+        SourceFile {
+            path,
+            display,
+            text,
+        }
+    }
+
+    /// The 1-based line where the JSON value at `pointer` starts, if it can be found.
+    pub fn line_of_pointer(&self, pointer: &str) -> Option<u32> {
+        let text = self.text.as_deref()?;
+        let offset = offset_of_pointer(text.as_bytes(), pointer)?;
+        Some(line_at(text.as_bytes(), offset))
+    }
+}
+
+/// A position in an input: file, JSON pointer (RFC 6901), and line when already known.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Source {
+    pub file: FileIx,
+    pub pointer: String,
+    pub line: Option<u32>,
+}
+
+impl Source {
+    pub fn new(file: FileIx, pointer: impl Into<String>) -> Self {
+        Source {
+            file,
+            pointer: pointer.into(),
+            line: None,
+        }
+    }
+
+    /// A source for a child value: `pointer` + `/` + escaped `token`.
+    pub fn child(&self, token: impl std::fmt::Display) -> Source {
+        let token = token.to_string().replace('~', "~0").replace('/', "~1");
+        Source {
+            file: self.file,
+            pointer: format!("{}/{}", self.pointer, token),
+            line: None,
+        }
+    }
+}
+
+/// A resolved location, as reports print it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Location {
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+}
+
+/// AWS tags in their original order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tags(pub Vec<(String, String)>);
+
+impl Tags {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        self.get("Name")
+    }
+}
+
+/// What every loaded object carries: its id, where it came from, and who owns it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Meta {
+    /// The AWS id (`sg-…`, an ARN for load balancers), or the Terraform address before apply.
+    pub id: String,
+    /// The Terraform address (`module.net.aws_subnet.public[0]`) when loaded from Terraform.
+    pub address: Option<String>,
+    pub owner_id: Option<String>,
+    pub region: Option<String>,
+    pub tags: Tags,
+    pub source: Source,
+}
+
+impl Meta {
+    pub fn new(id: impl Into<String>, source: Source) -> Self {
+        Meta {
+            id: id.into(),
+            source,
+            ..Meta::default()
+        }
+    }
+
+    /// The `Name` tag, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.tags.name()
+    }
+
+    /// `id (name)` for messages, or just the id.
+    pub fn label(&self) -> String {
+        match self.name() {
+            Some(n) if !n.is_empty() && n != self.id => format!("{} ({})", self.id, n),
+            _ => self.id.clone(),
+        }
+    }
+}
+
+fn line_at(text: &[u8], offset: usize) -> u32 {
+    let upto = &text[..offset.min(text.len())];
+    upto.iter().filter(|&&b| b == b'\n').count() as u32 + 1
+}
+
+/// Finds the byte offset of the value a JSON pointer names, scanning without building a tree.
+fn offset_of_pointer(text: &[u8], pointer: &str) -> Option<usize> {
+    let mut pos = skip_ws(text, 0);
+    if pointer.is_empty() {
+        return Some(pos);
+    }
+    for raw in pointer.strip_prefix('/')?.split('/') {
+        let token = raw.replace("~1", "/").replace("~0", "~");
+        pos = match text.get(pos)? {
+            b'{' => find_member(text, pos, &token)?,
+            b'[' => find_element(text, pos, token.parse().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(pos)
+}
+
+fn find_member(text: &[u8], open: usize, key: &str) -> Option<usize> {
+    let mut pos = skip_ws(text, open + 1);
+    loop {
+        match text.get(pos)? {
+            b'}' => return None,
+            b'"' => {
+                let end = skip_string(text, pos)?;
+                let name = std::str::from_utf8(&text[pos + 1..end - 1]).ok()?;
+                pos = skip_ws(text, end);
+                if text.get(pos)? != &b':' {
+                    return None;
+                }
+                pos = skip_ws(text, pos + 1);
+                // Keys with escapes are compared raw; AWS keys never need escapes.
+                if name == key {
+                    return Some(pos);
+                }
+                pos = skip_ws(text, skip_value(text, pos)?);
+                if text.get(pos) == Some(&b',') {
+                    pos = skip_ws(text, pos + 1);
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
+fn find_element(text: &[u8], open: usize, index: usize) -> Option<usize> {
+    let mut pos = skip_ws(text, open + 1);
+    for _ in 0..index {
+        if text.get(pos)? == &b']' {
+            return None;
+        }
+        pos = skip_ws(text, skip_value(text, pos)?);
+        if text.get(pos)? != &b',' {
+            return None;
+        }
+        pos = skip_ws(text, pos + 1);
+    }
+    if text.get(pos)? == &b']' {
+        None
+    } else {
+        Some(pos)
+    }
+}
+
+fn skip_ws(text: &[u8], mut pos: usize) -> usize {
+    while matches!(text.get(pos), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+        pos += 1;
+    }
+    pos
+}
+
+/// Returns the offset just past the string starting at `pos` (which holds `"`).
+fn skip_string(text: &[u8], pos: usize) -> Option<usize> {
+    let mut i = pos + 1;
+    loop {
+        match text.get(i)? {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+}
+
+/// Returns the offset just past the value starting at `pos`.
+fn skip_value(text: &[u8], pos: usize) -> Option<usize> {
+    match text.get(pos)? {
+        b'"' => skip_string(text, pos),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut i = pos;
+            loop {
+                match text.get(i)? {
+                    b'"' => {
+                        i = skip_string(text, i)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(i + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+        }
+        _ => {
+            let mut i = pos;
+            while let Some(b) = text.get(i) {
+                if matches!(b, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
+                    break;
+                }
+                i += 1;
+            }
+            Some(i)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new(PathBuf::from("x.json"), Some(Arc::from(text)))
+    }
+
+    #[test]
+    fn resolves_pointers_to_lines() {
+        let f = file("{\n \"A\": [\n  {\"k\": \"}\\\"\"},\n  {\n   \"k\": 2}\n ],\n \"B\": 1\n}");
+        assert_eq!(f.line_of_pointer(""), Some(1));
+        assert_eq!(f.line_of_pointer("/A"), Some(2));
+        assert_eq!(f.line_of_pointer("/A/0"), Some(3));
+        assert_eq!(f.line_of_pointer("/A/1"), Some(4));
+        assert_eq!(f.line_of_pointer("/A/1/k"), Some(5));
+        assert_eq!(f.line_of_pointer("/B"), Some(7));
+        assert_eq!(f.line_of_pointer("/A/2"), None);
+        assert_eq!(f.line_of_pointer("/C"), None);
+    }
+
+    #[test]
+    fn child_pointers_escape_tokens() {
+        let s = Source::new(FileIx(0), "/a");
+        assert_eq!(s.child("b/c~d").pointer, "/a/b~1c~0d");
+        assert_eq!(s.child(3).pointer, "/a/3");
+    }
+}
