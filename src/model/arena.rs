@@ -130,10 +130,7 @@ impl<T> Arena<T> {
     }
 
     pub fn indexed(&self) -> impl Iterator<Item = (Idx<T>, &T)> {
-        self.items
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (Idx::new(i), t))
+        self.items.iter().enumerate().map(|(i, t)| (Idx::new(i), t))
     }
 }
 

@@ -14,8 +14,8 @@ mod source;
 pub use arena::{Arena, Idx};
 pub use compute::{ElasticIp, Instance, KeyPair, MetadataOptions, NetworkInterface};
 pub use network::{
-    EgressOnlyInternetGateway, InternetGateway, NaclEntry, NatGateway, NetworkAcl, PeerVpc,
-    Route, RouteAssociation, RouteDestination, RouteTable, RouteTarget, Subnet, Vpc, VpcPeering,
+    EgressOnlyInternetGateway, InternetGateway, NaclEntry, NatGateway, NetworkAcl, PeerVpc, Route,
+    RouteAssociation, RouteDestination, RouteTable, RouteTarget, Subnet, Vpc, VpcPeering,
 };
 pub use security::{Direction, Peer, PortSpec, PrefixList, SecurityGroup, SgRule};
 pub use services::{Database, DbSubnetGroup, Listener, LoadBalancer, Target, TargetGroup};

@@ -28,7 +28,10 @@ pub enum PortSpec {
     /// TCP/UDP destination ports, inclusive.
     Range(u16, u16),
     /// ICMP type and code; `None` is AWS's `-1` (any).
-    Icmp { icmp_type: Option<u8>, code: Option<u8> },
+    Icmp {
+        icmp_type: Option<u8>,
+        code: Option<u8>,
+    },
 }
 
 impl PortSpec {
