@@ -19,7 +19,7 @@ const SKIP_DIRS: &[&str] = &["target", ".git", "node_modules", ".terraform"];
 
 /// Loads every input into one estate. Unrecognised JSON files become warnings.
 pub fn load_paths(paths: &[PathBuf]) -> Result<Estate, LoadError> {
-    let mut estate = Estate::default();
+    let mut inputs = Vec::new();
     for path in paths {
         if !path.exists() {
             return Err(LoadError::NotFound {
@@ -29,48 +29,53 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Estate, LoadError> {
         let mut files = Vec::new();
         collect_json_files(path, true, &mut files)?;
         for file in files {
-            load_file(&mut estate, &file)?;
+            let text = std::fs::read_to_string(&file).map_err(|source| LoadError::Io {
+                path: display(&file),
+                source,
+            })?;
+            inputs.push((file, text));
         }
     }
-    aws_cli::finish(&mut estate);
+    load_texts(inputs)
+}
+
+/// Loads already-read inputs (path, text) into one estate.
+///
+/// All documents are split first and then loaded kind by kind in a fixed order, so that
+/// results do not depend on file names (`describe-security-group-rules` may come before or
+/// after `describe-security-groups`).
+pub fn load_texts(inputs: Vec<(PathBuf, String)>) -> Result<Estate, LoadError> {
+    let mut estate = Estate::default();
+    let mut texts = Vec::new();
+    for (path, text) in inputs {
+        if !looks_like_json(&text) {
+            estate.warn(display(&path), "not JSON; skipped");
+            continue;
+        }
+        let text: Arc<str> = Arc::from(text);
+        let file = estate.add_file(SourceFile::new(path.clone(), Some(text.clone())));
+        texts.push((display(&path), file, text));
+    }
+    let mut docs = Vec::new();
+    for (shown, file, text) in &texts {
+        let split = Document::split(shown, *file, text)?;
+        if !split
+            .iter()
+            .any(|d| terraform::recognises(d) || aws_cli::recognises(d))
+        {
+            estate.warn(
+                shown.as_str(),
+                "not a recognised AWS CLI export or Terraform JSON; skipped",
+            );
+        }
+        docs.extend(split);
+    }
+    for doc in docs.iter().filter(|d| terraform::recognises(d)) {
+        terraform::load(&mut estate, doc)?;
+    }
+    let aws_docs: Vec<&Document> = docs.iter().filter(|d| aws_cli::recognises(d)).collect();
+    aws_cli::load_all(&mut estate, &aws_docs)?;
     Ok(estate)
-}
-
-/// Loads one JSON text (already read) into the estate.
-pub fn load_text(estate: &mut Estate, path: &Path, text: String) -> Result<(), LoadError> {
-    let text: Arc<str> = Arc::from(text);
-    let shown = display(path);
-    let file = estate.add_file(SourceFile::new(path.to_path_buf(), Some(text.clone())));
-    let docs = Document::split(&shown, file, &text)?;
-    let mut recognised = false;
-    for doc in &docs {
-        if terraform::recognises(doc) {
-            terraform::load(estate, doc)?;
-            recognised = true;
-        } else if aws_cli::recognises(doc) {
-            aws_cli::load(estate, doc)?;
-            recognised = true;
-        }
-    }
-    if !recognised {
-        estate.warn(
-            &shown,
-            "not a recognised AWS CLI export or Terraform JSON; skipped",
-        );
-    }
-    Ok(())
-}
-
-fn load_file(estate: &mut Estate, path: &Path) -> Result<(), LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-        path: display(path),
-        source,
-    })?;
-    if !looks_like_json(&text) {
-        estate.warn(display(path), "not JSON; skipped");
-        return Ok(());
-    }
-    load_text(estate, path, text)
 }
 
 fn looks_like_json(text: &str) -> bool {
