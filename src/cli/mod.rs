@@ -1,6 +1,103 @@
 //! Command-line front end: argument parsing and dispatch to the library.
+//!
+//! The CLI is thin: it parses arguments with clap, calls the library, prints, and turns the
+//! outcome into an exit code (0 clean, 1 findings at or above `--fail-on`, 2 usage or input
+//! error). Only here do library errors become messages.
+
+mod check;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::error::Error;
+use crate::rules::Severity;
+
+/// Exact reachability analysis and risk findings for AWS network configuration.
+#[derive(Debug, Parser)]
+#[command(name = "vpclint", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Report findings (risky rules, real exposure) for the given inputs.
+    Check(check::CheckArgs),
+}
+
+/// The finding threshold that makes the exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+    Never,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::High => Some(Severity::High),
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// Inputs: files or directories, walked for AWS CLI exports and Terraform JSON.
+#[derive(Debug, clap::Args)]
+pub struct Inputs {
+    /// Files or directories to read.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+}
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
-    0
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    configure_colour();
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            report_error(&e);
+            2
+        }
+    }
+}
+
+/// Colour only for a terminal, and never when `NO_COLOR` is set (https://no-color.org).
+fn configure_colour() {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    colored::control::set_override(!no_color && std::io::stdout().is_terminal());
+}
+
+fn report_error(e: &Error) {
+    eprintln!("error: {e}");
+}
+
+/// Prints loader warnings (unrecognised files, unmodelled kinds) on stderr, once each.
+fn print_warnings(estate: &crate::model::Estate) {
+    let mut warnings = estate.warnings.clone();
+    warnings.sort();
+    for w in warnings {
+        eprintln!("warning: {}: {}", w.file, w.message);
+    }
 }

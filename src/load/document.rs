@@ -125,7 +125,7 @@ pub fn parse_raw<T: DeserializeOwned>(
         let column = if e.line() <= 1 {
             base_col + e.column() as u32 - 1
         } else {
-            e.column() as u32
+            e.column().max(1) as u32
         };
         LoadError::Syntax {
             path: path.to_string(),
@@ -223,7 +223,7 @@ fn syntax_error(path: &str, e: &serde_json::Error) -> LoadError {
         path: path.to_string(),
         place: Place {
             line: Some(e.line() as u32),
-            column: Some(e.column() as u32),
+            column: Some(e.column().max(1) as u32),
             pointer: None,
         },
         message,

@@ -1,1 +1,4 @@
 //! Findings report writers (human, JSON, and the CI formats).
+
+pub mod human;
+pub mod json;
