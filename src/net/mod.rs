@@ -2,8 +2,10 @@
 
 mod addr;
 mod interval;
+mod ports;
 mod protocol;
 
 pub use addr::AddrSet;
 pub use interval::{Bound, IntervalMap, IntervalSet};
+pub use ports::{describe, describe_icmp, icmp_key, icmp_key_range, PortSet};
 pub use protocol::Protocol;
