@@ -11,3 +11,6 @@ pub use interval::{Bound, IntervalMap, IntervalSet};
 pub use packet::{PacketGroup, PacketSet};
 pub use ports::{describe, describe_icmp, icmp_key, icmp_key_range, PortSet};
 pub use protocol::Protocol;
+
+#[cfg(test)]
+mod tests;
