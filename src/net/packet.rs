@@ -118,6 +118,25 @@ impl PacketSet {
         }
     }
 
+    /// The union of many sets, merged pairwise as a balanced tree so that folding
+    /// thousands of rules costs O(n log n) merges instead of growing one accumulator
+    /// n times.
+    pub fn union_all<I: IntoIterator<Item = PacketSet>>(sets: I) -> Self {
+        let mut layer: Vec<PacketSet> = sets.into_iter().collect();
+        while layer.len() > 1 {
+            let mut next = Vec::with_capacity(layer.len().div_ceil(2));
+            let mut it = layer.into_iter();
+            while let Some(a) = it.next() {
+                match it.next() {
+                    Some(b) => next.push(a.union(&b)),
+                    None => next.push(a),
+                }
+            }
+            layer = next;
+        }
+        layer.pop().unwrap_or_default()
+    }
+
     pub fn intersection(&self, other: &Self) -> Self {
         PacketSet {
             protos: self.protos.combine(&other.protos, |x, y| match (x, y) {

@@ -348,6 +348,8 @@ proptest! {
         prop_assert!(d.intersection(&b).is_empty());
         let reversed: Vec<Rule> = ra.iter().rev().cloned().collect();
         prop_assert_eq!(&build(&reversed), &a);
+        let all_at_once = PacketSet::union_all(ra.iter().map(|(p, k, n)| PacketSet::new(*p, *k, AddrSet::from_nets(n))));
+        prop_assert_eq!(&all_at_once, &a);
         prop_assert_eq!(a.is_subset(&b), d.is_empty());
         prop_assert!(i.is_subset(&a) && i.is_subset(&b) && a.is_subset(&u));
     }
