@@ -4,6 +4,7 @@
 //! rarely one block; keeping addresses as integer intervals makes every set operation
 //! exact, and `to_cidrs` turns the result back into something a human (or AWS) can read.
 
+use std::borrow::Borrow;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -61,15 +62,35 @@ impl AddrSet {
         }
     }
 
-    /// The union of many CIDR blocks, built in one sort rather than by repeated unions.
-    pub fn from_nets<'a, I: IntoIterator<Item = &'a IpNet>>(nets: I) -> Self {
+    /// The union of many CIDR blocks (owned or borrowed), built in one sort rather than
+    /// by repeated unions.
+    pub fn from_nets<I>(nets: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Borrow<IpNet>,
+    {
         let mut v4 = Vec::new();
         let mut v6 = Vec::new();
         for net in nets {
-            match net {
+            match net.borrow() {
                 IpNet::V4(n) => v4.push((u32::from(n.network()), u32::from(n.broadcast()))),
                 IpNet::V6(n) => v6.push((u128::from(n.network()), u128::from(n.broadcast()))),
             }
+        }
+        AddrSet {
+            v4: IntervalSet::from_ranges(v4),
+            v6: IntervalSet::from_ranges(v6),
+        }
+    }
+
+    /// The union of many address sets in one sort (cheaper than folding `union` when
+    /// there are many).
+    pub fn union_all<'a, I: IntoIterator<Item = &'a AddrSet>>(sets: I) -> Self {
+        let mut v4 = Vec::new();
+        let mut v6 = Vec::new();
+        for s in sets {
+            v4.extend_from_slice(s.v4.ranges());
+            v6.extend_from_slice(s.v6.ranges());
         }
         AddrSet {
             v4: IntervalSet::from_ranges(v4),
@@ -285,6 +306,14 @@ mod tests {
         assert!(set(&["10.1.0.0/16"]).is_subset(&mixed));
         assert!(!AddrSet::all_v6().is_subset(&mixed));
         assert_eq!(mixed.complement().complement(), mixed);
+        let owned = AddrSet::from_nets(vec![net("10.0.0.0/8"), net("2001:db8::/32")]);
+        assert_eq!(owned, mixed);
+        let parts = [
+            set(&["10.0.0.0/9"]),
+            set(&["10.128.0.0/9"]),
+            set(&["2001:db8::/32"]),
+        ];
+        assert_eq!(AddrSet::union_all(&parts), mixed);
         assert_eq!(
             AddrSet::from_addr("1.2.3.4".parse().expect("ip")).to_string(),
             "1.2.3.4/32"

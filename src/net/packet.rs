@@ -193,18 +193,7 @@ impl PacketSet {
     /// Every peer address that appears with some protocol and key. Built with one sort
     /// over all ranges rather than a chain of unions.
     pub fn addrs(&self) -> AddrSet {
-        let mut v4 = Vec::new();
-        let mut v6 = Vec::new();
-        for (_, _, km) in self.protos.pieces() {
-            for (_, _, a) in km.pieces() {
-                v4.extend_from_slice(a.v4.ranges());
-                v6.extend_from_slice(a.v6.ranges());
-            }
-        }
-        AddrSet {
-            v4: IntervalSet::from_ranges(v4),
-            v6: IntervalSet::from_ranges(v6),
-        }
+        AddrSet::union_all(self.pieces().map(|p| p.4))
     }
 
     /// The protocol numbers with at least one packet.
