@@ -340,7 +340,7 @@ fn groups(out: &mut Files, rng: &mut Rng, v: usize, vpc_id: &str, second: usize)
                 0 => perm("tcp", Some((from, to)), &["0.0.0.0/0"], &[]),
                 1 | 2 => perm("tcp", Some((from, to)), &[&vpc_cidr], &[]),
                 3 => perm("udp", Some((from, to)), &["10.0.0.0/8"], &[]),
-                4 => perm("-1", None, &[], &[gid.clone()]),
+                4 => perm("-1", None, &[], std::slice::from_ref(gid)),
                 _ => perm(
                     "tcp",
                     Some((from, to)),
@@ -353,7 +353,7 @@ fn groups(out: &mut Files, rng: &mut Rng, v: usize, vpc_id: &str, second: usize)
         out.groups.push(json!({
             "GroupId": gid, "GroupName": if g == 0 { "default".to_string() } else { format!("sg-{v}-{g}") },
             "Description": "generated", "VpcId": vpc_id, "OwnerId": "123456789012",
-            "IpPermissions": if g == 0 { vec![perm("-1", None, &[], &[gid.clone()])] } else { ingress },
+            "IpPermissions": if g == 0 { vec![perm("-1", None, &[], std::slice::from_ref(gid))] } else { ingress },
             "IpPermissionsEgress": [perm("-1", None, &["0.0.0.0/0"], &[])],
             "Tags": tags(&format!("sg-{v}-{g}")),
         }));
