@@ -1,1 +1,3 @@
 //! Loaders: one module per input format, all producing the normalized [`crate::model::Estate`].
+
+pub mod keys;
