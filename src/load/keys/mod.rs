@@ -224,3 +224,5 @@ fn type_and_base64(line: &str) -> Option<(&str, &str)> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_walk;
