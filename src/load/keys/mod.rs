@@ -86,6 +86,8 @@ pub enum GitStatus {
 /// One private key found in a file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct KeyFile {
+    /// The file as walked: absolute, symlinks not resolved.
+    #[serde(serialize_with = "serialize_path_lossy")]
     pub path: PathBuf,
     /// 1-based line of the key's first line (`-----BEGIN` or `PuTTY-User-Key-File`).
     pub line: usize,
@@ -98,7 +100,9 @@ pub struct KeyFile {
     pub git: GitStatus,
     /// Unix permission bits (`st_mode & 0o7777`); `None` off unix.
     pub mode: Option<u32>,
-    /// A path component is a conventional web root (`public`, `www`, `dist`, ...).
+    /// A component of the absolute path is a conventional web root (`public`, `static`,
+    /// `www`, `htdocs`, `dist`, `wwwroot`, `public_html`; case-insensitive). The whole path
+    /// counts, not only the part below the scan root: scanning `/var/www` itself still flags.
     pub under_web_root: bool,
     /// Found inside a quoted string with escaped newlines (JSON, YAML).
     pub embedded: bool,
@@ -214,6 +218,15 @@ impl KeyFile {
             _ => None,
         }
     }
+}
+
+/// Paths serialize as text even when not UTF-8 (serde's own impl fails on those, which would
+/// lose the whole report for one odd file name).
+pub(crate) fn serialize_path_lossy<S: serde::Serializer>(
+    path: &Path,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&path.to_string_lossy())
 }
 
 /// The first two fields of an OpenSSH public-key line (type and base64), comment dropped.

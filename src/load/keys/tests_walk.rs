@@ -246,3 +246,55 @@ fn unreadable_file_is_a_warning() {
     assert_eq!(scan.warnings.len(), 1);
     assert_eq!(scan.warnings[0].path, path);
 }
+
+#[cfg(unix)]
+#[test]
+fn file_roots_and_symlinked_roots_are_scanned() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_fixture("id_ed25519", &dir.path().join("real/id"));
+    std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("alias")).expect("symlink");
+    let by_file = scan(&[dir.path().join("real/id")]).expect("scan");
+    assert_eq!(by_file.keys.len(), 1);
+    // A root the user names explicitly is entered even through a symlink.
+    let by_link = scan(&[dir.path().join("alias")]).expect("scan");
+    assert_eq!(by_link.keys.len(), 1);
+    assert_eq!(by_link.keys[0].path, dir.path().join("alias/id"));
+}
+
+#[cfg(unix)]
+#[test]
+fn non_utf8_paths_still_serialize() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let odd = dir.path().join(std::ffi::OsStr::from_bytes(b"k\xffey"));
+    copy_fixture("id_ed25519", &odd);
+    let scan = scan(&[dir.path().to_path_buf()]).expect("scan");
+    assert_eq!(scan.keys.len(), 1);
+    assert!(serde_json::to_string(&scan).is_ok());
+}
+
+/// Walk speed: `VPCLINT_KEYS_BENCH_DIR=/some/tree cargo test --release --lib bench_walk --
+/// --ignored --nocapture`.
+#[test]
+#[ignore = "benchmark; needs VPCLINT_KEYS_BENCH_DIR"]
+fn bench_walk() {
+    let Ok(dir) = std::env::var("VPCLINT_KEYS_BENCH_DIR") else {
+        return;
+    };
+    let start = std::time::Instant::now();
+    let scan = scan(&[PathBuf::from(dir)]).expect("scan");
+    let secs = start.elapsed().as_secs_f64();
+    let s = &scan.stats;
+    println!(
+        "{} files read ({:.1} MiB), {} large, {} binary, {} symlinks skipped, {} keys, {} warnings in {secs:.2}s: {:.0} files/s, {:.1} MiB/s",
+        s.files_read,
+        s.bytes_read as f64 / 1048576.0,
+        s.skipped_large,
+        s.skipped_binary,
+        s.skipped_symlinks,
+        scan.keys.len(),
+        scan.warnings.len(),
+        s.files_read as f64 / secs,
+        s.bytes_read as f64 / 1048576.0 / secs,
+    );
+}

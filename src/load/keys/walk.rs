@@ -42,6 +42,7 @@ pub enum KeyScanError {
 /// A file or directory that was skipped because it could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct KeyScanWarning {
+    #[serde(serialize_with = "super::serialize_path_lossy")]
     pub path: PathBuf,
     pub reason: String,
 }
