@@ -257,6 +257,14 @@ fn file_roots_and_symlinked_roots_are_scanned() {
     assert_eq!(by_file.keys.len(), 1);
     // A root the user names explicitly is entered even through a symlink.
     let by_link = scan(&[dir.path().join("alias")]).expect("scan");
+    let dotted = scan(&[dir.path().join("real/../real")]).expect("scan");
+    assert_eq!(
+        dotted.keys[0].path,
+        dir.path()
+            .canonicalize()
+            .expect("canonical")
+            .join("real/id")
+    );
     assert_eq!(by_link.keys.len(), 1);
     assert_eq!(by_link.keys[0].path, dir.path().join("alias/id"));
 }
@@ -284,6 +292,16 @@ fn bench_walk() {
     let start = std::time::Instant::now();
     let scan = scan(&[PathBuf::from(dir)]).expect("scan");
     let secs = start.elapsed().as_secs_f64();
+    for key in &scan.keys {
+        println!(
+            "{}:{} {:?} {:?} embedded={}",
+            key.path.display(),
+            key.line,
+            key.format,
+            key.algorithm,
+            key.embedded
+        );
+    }
     let s = &scan.stats;
     println!(
         "{} files read ({:.1} MiB), {} large, {} binary, {} symlinks skipped, {} keys, {} warnings in {secs:.2}s: {:.0} files/s, {:.1} MiB/s",

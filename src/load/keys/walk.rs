@@ -131,6 +131,14 @@ fn absolute_root(path: &Path) -> Result<PathBuf, KeyScanError> {
         source,
     };
     std::fs::metadata(path).map_err(err)?;
+    // `absolute` keeps `..`, which would make the upward search for `.git` test directories
+    // the file is not in; only then is the root canonicalized (resolving its symlinks).
+    if path
+        .components()
+        .any(|c| c == std::path::Component::ParentDir)
+    {
+        return std::fs::canonicalize(path).map_err(err);
+    }
     std::path::absolute(path).map_err(err)
 }
 
