@@ -165,10 +165,11 @@ fn rsa_algorithm_identifier() -> Vec<u8> {
 mod tests {
     use super::*;
 
-    // A toy key (p = 61, q = 53): big enough to exercise the arithmetic, small enough to read.
+    // A toy key (p = 61, q = 53, n = 3233, e = 17). `d` is any value here: only the
+    // arithmetic of dp/dq from it is checked (the real vectors are in `keys::tests`).
     const N: &[u8] = &[0x0C, 0xA1]; // 3233
     const E: &[u8] = &[0x11]; // 17
-    const D: &[u8] = &[0x0B, 0x93]; // 2963... wrong d is fine: only dp/dq are checked
+    const D: &[u8] = &[0x0B, 0x93]; // 2963
     const P: &[u8] = &[61];
     const Q: &[u8] = &[53];
 
