@@ -1,0 +1,4 @@
+//! Exposure map.
+pub struct Exposure;
+pub enum ExposureKind {}
+pub enum ExposurePath {}
