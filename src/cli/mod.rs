@@ -5,6 +5,8 @@
 //! error). Only here do library errors become messages.
 
 mod check;
+mod explain;
+mod exposure;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -26,6 +28,10 @@ pub struct Cli {
 pub enum Command {
     /// Report findings (risky rules, real exposure) for the given inputs.
     Check(check::CheckArgs),
+    /// Show what the internet reaches, exactly (instances, interfaces, load balancers, databases).
+    Exposure(exposure::ExposureArgs),
+    /// Explain hop by hop whether (and why) a packet gets from one place to another.
+    Explain(explain::ExplainArgs),
 }
 
 /// The finding threshold that makes the exit code 1.
@@ -73,6 +79,8 @@ pub fn main() -> i32 {
     configure_colour();
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Exposure(args) => exposure::run(&args),
+        Command::Explain(args) => explain::run(&args),
     };
     match result {
         Ok(code) => code,

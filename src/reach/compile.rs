@@ -56,7 +56,12 @@ fn addrs_at_keys(set: &PacketSet, protocol: Protocol, keys: (u16, u16)) -> AddrS
 /// (type 8) is answered by type 0 code 0, ICMPv6 echo request (128) by 129/0; every
 /// other ICMP key and every other protocol needs "the same kind of packet back".
 pub(crate) fn reply_ok(replies: &PacketSet) -> PacketSet {
-    let special = [Protocol::TCP, Protocol::UDP, Protocol::ICMP, Protocol::ICMPV6];
+    let special = [
+        Protocol::TCP,
+        Protocol::UDP,
+        Protocol::ICMP,
+        Protocol::ICMPV6,
+    ];
     let mut out = special
         .iter()
         .fold(replies.clone(), |acc, p| acc.difference(&whole(*p)));
@@ -69,9 +74,10 @@ pub(crate) fn reply_ok(replies: &PacketSet) -> PacketSet {
         (Protocol::ICMPV6, ICMPV6_ECHO_REQUEST, ICMPV6_ECHO_REPLY_KEY),
     ] {
         let echo = icmp_key_range(Some(request), None);
-        let same_key = replies
-            .intersection(&whole(p))
-            .difference(&PacketSet::new(p, echo, AddrSet::all()));
+        let same_key =
+            replies
+                .intersection(&whole(p))
+                .difference(&PacketSet::new(p, echo, AddrSet::all()));
         let a = addrs_at_keys(replies, p, (reply_key, reply_key));
         out = out.union(&same_key).union(&PacketSet::new(p, echo, a));
     }
@@ -91,7 +97,11 @@ pub(crate) fn keys_at(set: &PacketSet, addr: IpAddr) -> PacketSet {
             continue;
         }
         for p in plo..=phi {
-            parts.push(PacketSet::new(Protocol::Number(p), (klo, khi), AddrSet::all()));
+            parts.push(PacketSet::new(
+                Protocol::Number(p),
+                (klo, khi),
+                AddrSet::all(),
+            ));
         }
     }
     PacketSet::union_all(parts)
@@ -125,7 +135,10 @@ mod tests {
         let echo_reply = PacketSet::new(Protocol::ICMP, (0, 0), AddrSet::all_v4());
         let ok = reply_ok(&echo_reply);
         assert!(ok.contains(1, 8 << 8, ip("8.8.8.8")));
-        assert!(ok.contains(1, 0, ip("8.8.8.8")), "type 0 answered by type 0");
+        assert!(
+            ok.contains(1, 0, ip("8.8.8.8")),
+            "type 0 answered by type 0"
+        );
         assert!(!ok.contains(1, 3 << 8, ip("8.8.8.8")));
         let esp = PacketSet::new(Protocol::Number(50), (0, 0), AddrSet::all_v4());
         assert_eq!(reply_ok(&esp), esp);

@@ -194,7 +194,9 @@ impl<'e> Reach<'e> {
         let n2 = self.nacl(p2);
         keys_at(&n1.outbound, b)
             .intersection(&n2.inbound)
-            .intersection(&reply_ok(&n2.outbound.intersection(&keys_at(&n1.inbound, b))))
+            .intersection(&reply_ok(
+                &n2.outbound.intersection(&keys_at(&n1.inbound, b)),
+            ))
     }
 
     /// What sources in `cidr` get through to the interface (addr = source). See the module
@@ -236,7 +238,8 @@ impl<'e> Reach<'e> {
             });
             direct = direct.union(&v6.intersection(&AddrSet::all_v6()));
         }
-        let own = self.sg_set(&e.group_ids, false)
+        let own = self
+            .sg_set(&e.group_ids, false)
             .intersection(&self.nacl(&place).outbound_round_trip);
         let mut out = own.restrict_addrs(&direct.intersection(&world));
         if let Some(&a) = e.private_ips.first() {
@@ -254,12 +257,17 @@ impl<'e> Reach<'e> {
             if !nat_usable(nat.state.as_deref()) || nat.connectivity == "private" {
                 continue;
             }
-            let to_nat = self.routed(place, |t| matches!(t, RouteTarget::NatGateway(n) if *n == nat.meta.id));
+            let to_nat = self.routed(
+                place,
+                |t| matches!(t, RouteTarget::NatGateway(n) if *n == nat.meta.id),
+            );
             if to_nat.is_empty() {
                 continue;
             }
             let np = self.place(&nat.subnet_id, &nat.vpc_id);
-            let dests = to_nat.intersection(&self.igw_region(&np)).intersection(&world);
+            let dests = to_nat
+                .intersection(&self.igw_region(&np))
+                .intersection(&world);
             if dests.is_empty() {
                 continue;
             }

@@ -35,8 +35,16 @@ impl Peers {
         for eni in estate.interfaces.iter() {
             for gid in &eni.group_ids {
                 let v = nets.entry(gid.as_str()).or_default();
-                v.extend(eni.private_ips.iter().map(|a| IpNet::from(std::net::IpAddr::V4(*a))));
-                v.extend(eni.ipv6_addresses.iter().map(|a| IpNet::from(std::net::IpAddr::V6(*a))));
+                v.extend(
+                    eni.private_ips
+                        .iter()
+                        .map(|a| IpNet::from(std::net::IpAddr::V4(*a))),
+                );
+                v.extend(
+                    eni.ipv6_addresses
+                        .iter()
+                        .map(|a| IpNet::from(std::net::IpAddr::V6(*a))),
+                );
             }
         }
         let members = nets
@@ -65,9 +73,7 @@ impl Peers {
                 .get(id)
                 .map(AddrSet::from_nets)
                 .unwrap_or_default(),
-            Peer::Group { group_id, .. } => {
-                self.members.get(group_id).cloned().unwrap_or_default()
-            }
+            Peer::Group { group_id, .. } => self.members.get(group_id).cloned().unwrap_or_default(),
         }
     }
 

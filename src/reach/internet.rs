@@ -57,11 +57,29 @@ mod tests {
     #[test]
     fn excludes_private_and_documentation_space() {
         let i = internet();
-        assert_eq!(NON_PUBLIC.iter().filter_map(|s| s.parse::<IpNet>().ok()).count(), NON_PUBLIC.len());
-        for a in ["10.1.2.3", "192.168.1.1", "203.0.113.9", "224.0.0.1", "fd00::1", "2001:db8::1"] {
+        assert_eq!(
+            NON_PUBLIC
+                .iter()
+                .filter_map(|s| s.parse::<IpNet>().ok())
+                .count(),
+            NON_PUBLIC.len()
+        );
+        for a in [
+            "10.1.2.3",
+            "192.168.1.1",
+            "203.0.113.9",
+            "224.0.0.1",
+            "fd00::1",
+            "2001:db8::1",
+        ] {
             assert!(!i.contains(a.parse().expect("ip")), "{a}");
         }
-        for a in ["8.8.8.8", "1.1.1.1", "2600::1", "255.255.255.254".trim_end_matches("254")] {
+        for a in [
+            "8.8.8.8",
+            "1.1.1.1",
+            "2600::1",
+            "255.255.255.254".trim_end_matches("254"),
+        ] {
             if let Ok(ip) = a.parse() {
                 assert!(i.contains(ip), "{a}");
             }

@@ -82,6 +82,11 @@ impl CompiledTable {
 
     /// The region won by one route.
     pub(crate) fn region_of(&self, route: usize) -> AddrSet {
-        AddrSet::union_all(self.regions.iter().filter(|(_, i)| *i == route).map(|(a, _)| a))
+        AddrSet::union_all(
+            self.regions
+                .iter()
+                .filter(|(_, i)| *i == route)
+                .map(|(a, _)| a),
+        )
     }
 }

@@ -1,4 +1,5 @@
 //! Findings report writers (human, JSON, and the CI formats).
 
+pub mod exposure;
 pub mod human;
 pub mod json;
