@@ -107,11 +107,6 @@ pub(crate) fn keys_at(set: &PacketSet, addr: IpAddr) -> PacketSet {
     PacketSet::union_all(parts)
 }
 
-/// One packet as a set.
-pub(crate) fn single(protocol: Protocol, key: u16, addr: IpAddr) -> PacketSet {
-    PacketSet::new(protocol, (key, key), AddrSet::from_addr(addr))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

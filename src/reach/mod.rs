@@ -25,6 +25,7 @@ mod internet;
 mod nacl;
 mod route;
 mod services;
+mod trace;
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -32,7 +33,7 @@ use std::collections::{HashMap, HashSet};
 use crate::model::{Estate, Idx, NetworkAcl, RouteTable, RouteTarget};
 use crate::net::{AddrSet, PacketSet};
 
-pub use explain::{Endpoint, Hop, Trace, Verdict};
+pub use explain::{Blocker, Decision, Endpoint, Hop, Probe, Trace, Verdict};
 pub use exposure::{Exposure, ExposureKind, ExposurePath};
 pub use internet::internet;
 

@@ -79,14 +79,4 @@ impl CompiledTable {
             .collect();
         AddrSet::union_all(parts)
     }
-
-    /// The region won by one route.
-    pub(crate) fn region_of(&self, route: usize) -> AddrSet {
-        AddrSet::union_all(
-            self.regions
-                .iter()
-                .filter(|(_, i)| *i == route)
-                .map(|(a, _)| a),
-        )
-    }
 }
