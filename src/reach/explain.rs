@@ -199,6 +199,16 @@ impl Endpoint {
                 }
             }
         }
+        if estate.instances.find(t).is_none() {
+            // An instance missing from the export is still known through its interfaces.
+            if let Some((ix, _)) = estate
+                .interfaces
+                .indexed()
+                .find(|(_, e)| e.instance_id.as_deref() == Some(t))
+            {
+                add(format!("instance {t}"), Endpoint::Interface(ix));
+            }
+        }
         for (ix, e) in estate.interfaces.indexed() {
             if e.meta.id == t || e.meta.name() == Some(t) || e.meta.address.as_deref() == Some(t) {
                 add(

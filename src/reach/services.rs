@@ -132,28 +132,29 @@ impl<'e> Reach<'e> {
     /// holding an IP.
     pub(crate) fn target_interface(&self, target_id: &str) -> Option<Idx<NetworkInterface>> {
         if let Some(inst) = self.estate.instances.get_by_id(target_id) {
-            let primary = inst
+            let listed: Vec<Idx<NetworkInterface>> = inst
                 .interface_ids
                 .iter()
-                .filter_map(|id| self.estate.interfaces.find(id));
-            let mut first = None;
-            for ix in primary {
+                .filter_map(|id| self.estate.interfaces.find(id))
+                .collect();
+            let primary = listed.iter().copied().find(|&ix| {
                 let e = self.estate.interfaces.get(ix);
-                if inst
-                    .private_ip
+                inst.private_ip
                     .is_some_and(|p| e.private_ips.first() == Some(&p))
-                {
-                    return Some(ix);
-                }
-                first = first.or(Some(ix));
-            }
-            return first.or_else(|| {
-                self.estate
-                    .interfaces
-                    .indexed()
-                    .find(|(_, e)| e.instance_id.as_deref() == Some(target_id))
-                    .map(|(ix, _)| ix)
             });
+            if let Some(ix) = primary.or_else(|| listed.first().copied()) {
+                return Some(ix);
+            }
+        }
+        // Instances missing from the export are found through their interfaces' attachment.
+        let attached = self
+            .estate
+            .interfaces
+            .indexed()
+            .find(|(_, e)| e.instance_id.as_deref() == Some(target_id))
+            .map(|(ix, _)| ix);
+        if attached.is_some() {
+            return attached;
         }
         let ip: IpAddr = target_id.parse().ok()?;
         self.estate.interfaces.indexed().find_map(|(ix, e)| {

@@ -114,8 +114,14 @@ pub fn sources_text(sources: &AddrSet) -> String {
         if s.is_empty() {
             continue;
         }
-        if s == all {
+        let missing = all.difference(&s);
+        if missing.is_empty() {
             parts.push(words.to_string());
+        } else if s.is_subset(&all)
+            && missing.to_cidrs().len() <= 4
+            && missing.to_cidrs().len() < s.to_cidrs().len()
+        {
+            parts.push(format!("{words} except {missing}"));
         } else {
             parts.push(s.to_string());
         }
