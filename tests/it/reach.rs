@@ -37,17 +37,20 @@ fn tcp(lo: u16, hi: u16, a: AddrSet) -> PacketSet {
     PacketSet::new(Protocol::TCP, (lo, hi), a)
 }
 
-/// `(resource, kind, protocol, ports, sources, path)` per row, for exact comparisons.
-fn rows(
-    x: &[Exposure],
-) -> Vec<(
+/// `(resource, kind, protocol, ports, sources, path)`: one exposure row, for exact comparisons.
+type Row = (
     String,
     &'static str,
     String,
     Vec<[u16; 2]>,
     Vec<String>,
     &'static str,
-)> {
+);
+
+/// `(resource, kind, protocol, ports, path)`: a row without its sources.
+type Summary = (String, &'static str, String, Vec<[u16; 2]>, &'static str);
+
+fn rows(x: &[Exposure]) -> Vec<Row> {
     x.iter()
         .map(|e| {
             (
@@ -324,7 +327,7 @@ fn load_balancer_targets_and_bypass() {
 fn exposure_of_the_real_export() {
     let e = vpclint::load::load_paths(&[estate_small()]).expect("export loads");
     let x = Reach::new(&e).exposures();
-    let summary: Vec<(String, &str, String, Vec<[u16; 2]>, &str)> = x
+    let summary: Vec<Summary> = x
         .iter()
         .map(|r| {
             (
