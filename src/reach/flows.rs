@@ -40,7 +40,7 @@ use crate::net::{AddrSet, PacketSet};
 
 use super::compile::{keys_at, reply_ok};
 use super::internet::internet;
-use super::{Place, Reach};
+use super::{Place, Reach, Rules};
 
 /// The addresses of an interface as an [`AddrSet`]: private IPv4 and IPv6.
 pub(crate) fn private_addrs(eni: &NetworkInterface) -> AddrSet {
@@ -119,7 +119,7 @@ impl<'e> Reach<'e> {
         if clients.is_empty() {
             return PacketSet::empty();
         }
-        self.sg_set(&e.group_ids, true)
+        self.sg_set(&e.group_ids, Rules::IngressFromInternet)
             .intersection(&self.nacl(&place).inbound_round_trip)
             .restrict_addrs(&clients)
     }
@@ -145,8 +145,8 @@ impl<'e> Reach<'e> {
         if sources.is_empty() {
             return PacketSet::empty();
         }
-        let sg = keys_at(&self.sg_set(&e1.group_ids, false), dst_addr)
-            .intersection(&self.sg_set(&e2.group_ids, true));
+        let sg = keys_at(&self.sg_set(&e1.group_ids, Rules::Egress), dst_addr)
+            .intersection(&self.sg_set(&e2.group_ids, Rules::Ingress));
         let set = if p1.subnet_id == p2.subnet_id {
             sg
         } else {
@@ -216,7 +216,7 @@ impl<'e> Reach<'e> {
                     if self.estate.peerings.get_by_id(x).is_some_and(|p| p.is_active()))
         });
         let inside = self
-            .sg_set(&e.group_ids, true)
+            .sg_set(&e.group_ids, Rules::Ingress)
             .intersection(&self.nacl(&place).inbound_round_trip)
             .restrict_addrs(&private.intersection(&local));
         from_internet.union(&inside)
@@ -239,7 +239,7 @@ impl<'e> Reach<'e> {
             direct = direct.union(&v6.intersection(&AddrSet::all_v6()));
         }
         let own = self
-            .sg_set(&e.group_ids, false)
+            .sg_set(&e.group_ids, Rules::EgressToInternet)
             .intersection(&self.nacl(&place).outbound_round_trip);
         let mut out = own.restrict_addrs(&direct.intersection(&world));
         if let Some(&a) = e.private_ips.first() {

@@ -18,6 +18,10 @@ use super::compile::rule_set;
 pub(crate) struct CompiledGroup {
     pub ingress: PacketSet,
     pub egress: PacketSet,
+    /// Without group-reference rules: what internet peers can match (ENGINE-SPEC: a group
+    /// reference is never an internet source, whatever addresses its members have).
+    pub ingress_internet: PacketSet,
+    pub egress_internet: PacketSet,
 }
 
 /// Addresses of group members and prefix lists: what a peer stands for.
@@ -85,9 +89,23 @@ impl Peers {
         estate
             .security_groups
             .iter()
-            .map(|g| CompiledGroup {
-                ingress: PacketSet::union_all(g.ingress.iter().map(|r| self.rule_set(r))),
-                egress: PacketSet::union_all(g.egress.iter().map(|r| self.rule_set(r))),
+            .map(|g| {
+                let all =
+                    |rules: &[SgRule]| PacketSet::union_all(rules.iter().map(|r| self.rule_set(r)));
+                let no_groups = |rules: &[SgRule]| {
+                    PacketSet::union_all(
+                        rules
+                            .iter()
+                            .filter(|r| !matches!(r.peer, Peer::Group { .. }))
+                            .map(|r| self.rule_set(r)),
+                    )
+                };
+                CompiledGroup {
+                    ingress: all(&g.ingress),
+                    egress: all(&g.egress),
+                    ingress_internet: no_groups(&g.ingress),
+                    egress_internet: no_groups(&g.egress),
+                }
             })
             .collect()
     }

@@ -205,16 +205,26 @@ impl<'e> Reach<'e> {
         self.tables[t.index()].lookup(addr).map(|r| (t, r))
     }
 
-    /// Union of the compiled ingress (or egress) sets of the groups that exist.
-    pub(crate) fn sg_set(&self, group_ids: &[String], ingress: bool) -> PacketSet {
+    /// Union of the compiled rule sets of the groups that exist.
+    pub(crate) fn sg_set(&self, group_ids: &[String], rules: Rules) -> PacketSet {
         PacketSet::union_all(group_ids.iter().filter_map(|g| {
             let ix = self.estate.security_groups.find(g)?;
             let c = &self.groups[ix.index()];
-            Some(if ingress {
-                c.ingress.clone()
-            } else {
-                c.egress.clone()
+            Some(match rules {
+                Rules::Ingress => c.ingress.clone(),
+                Rules::Egress => c.egress.clone(),
+                Rules::IngressFromInternet => c.ingress_internet.clone(),
+                Rules::EgressToInternet => c.egress_internet.clone(),
             })
         }))
     }
+}
+
+/// Which security-group rules a flow can match: internet peers never match group references.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rules {
+    Ingress,
+    Egress,
+    IngressFromInternet,
+    EgressToInternet,
 }

@@ -38,7 +38,7 @@ use crate::net::{AddrSet, PacketSet, Protocol};
 
 use super::compile::rule_set;
 use super::internet::internet;
-use super::{Place, Reach};
+use super::{Place, Reach, Rules};
 
 /// The protocols a listener or target group protocol name carries.
 pub(crate) fn listener_protocols(name: &str) -> Vec<(Protocol, Option<u16>)> {
@@ -106,7 +106,7 @@ impl<'e> Reach<'e> {
         if lb.group_ids.is_empty() && lb.lb_type == "network" {
             PacketSet::all()
         } else {
-            self.sg_set(&lb.group_ids, true)
+            self.sg_set(&lb.group_ids, Rules::IngressFromInternet)
         }
     }
 
@@ -236,7 +236,7 @@ impl<'e> Reach<'e> {
             let want = wanted.intersection(&PacketSet::new(p, (0, u16::MAX), AddrSet::all()));
             if preserve {
                 parts.push(
-                    want.intersection(&self.sg_set(&e.group_ids, true))
+                    want.intersection(&self.sg_set(&e.group_ids, Rules::IngressFromInternet))
                         .intersection(&nacl)
                         .restrict_addrs(&client_addrs),
                 );
@@ -305,7 +305,7 @@ impl<'e> Reach<'e> {
         }
         let vpc = db.vpc_id.as_deref().unwrap_or("");
         PacketSet::new(Protocol::TCP, (port, port), AddrSet::all())
-            .intersection(&self.sg_set(&db.group_ids, true))
+            .intersection(&self.sg_set(&db.group_ids, Rules::IngressFromInternet))
             .intersection(&self.subnets_front(&db.subnet_ids, vpc, &AddrSet::all_v4()))
     }
 

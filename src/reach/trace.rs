@@ -26,6 +26,8 @@ pub(crate) struct Tracer<'r, 'e> {
     src: Option<IpAddr>,
     dst: Option<IpAddr>,
     sources: Option<AddrSet>,
+    /// The peer is an internet client or server: group references cannot match it.
+    internet_flow: bool,
 }
 
 fn world_cidr(a: IpAddr) -> &'static str {
@@ -54,6 +56,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
             src: None,
             dst: None,
             sources: None,
+            internet_flow: false,
         }
     }
 
@@ -549,6 +552,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
         self.src = Some(client);
         self.verdict = self.probe.in_set(&exact, client);
         let public = is_internet(client);
+        self.internet_flow = public;
         let (p, k) = (self.probe.protocol, self.probe.key);
         let _ = p;
         if public {
@@ -790,6 +794,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
         };
         self.dst = Some(d);
         self.verdict = self.probe.in_set(&exact, d);
+        self.internet_flow = true;
         let k = self.probe.key;
         self.groups(e, false, k, d);
         let vpc = place.vpc_id;
@@ -896,6 +901,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
         }).unwrap_or(IpAddr::V4([1, 0, 0, 0].into()));
         self.src = Some(c);
         self.verdict = self.probe.in_set(&exact, c);
+        self.internet_flow = true;
         let loc = self.loc(&lb.meta.source);
         if lb.is_internet_facing() {
             self.hop(
@@ -1102,6 +1108,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
             .unwrap_or(IpAddr::V4([1, 0, 0, 0].into()));
         self.src = Some(c);
         self.verdict = self.probe.in_set(&exact, c);
+        self.internet_flow = true;
         let loc = self.loc(&db.meta.source);
         if db.publicly_accessible {
             self.hop(
