@@ -50,6 +50,8 @@ pub struct Later {
     pub instance_enis: Vec<(String, Option<bool>)>,
     /// Security-group names to resolve to ids (`aws_instance.security_groups`).
     pub group_names: Vec<(String, Vec<String>)>,
+    /// Standalone security-group rules of a plan's `prior_state`: (group id, rule).
+    pub prior_rules: Vec<(String, crate::model::SgRule)>,
     /// Subnets explicitly associated with a NACL.
     pub nacl_subnets: Vec<String>,
 }
@@ -63,6 +65,12 @@ pub struct Res<'a, 'c> {
 }
 
 impl<'c> Res<'_, 'c> {
+    /// Whether `attr` is unknown and set by the configuration (an unknown attribute the
+    /// configuration leaves unset is merely computed by the provider: nothing rests on it).
+    pub fn unknown_set(&self, attr: &str) -> bool {
+        self.obj.is_unknown(attr) && (self.cfg.is_none() || self.expr(attr).is_some())
+    }
+
     /// The top-level expression of `attr` in the resource's configuration.
     pub fn expr(&self, attr: &str) -> Option<&'c Value> {
         self.cfg.and_then(|c| c.expressions.get(attr))

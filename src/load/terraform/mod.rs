@@ -127,10 +127,46 @@ pub fn load_with(estate: &mut Estate, doc: &Document, opts: &LoadOptions) -> Res
         None => TfLocations::default(),
     };
     let mut ctx = Ctx::new(estate, doc.file, &err, resolver, &unknown, tf, &insts);
+    ctx.later.prior_rules = prior_rules(doc, &err)?;
     convert::all(&mut ctx, &insts)?;
     defaults::finish(&mut ctx);
     ctx.report_unsupported(doc.path);
     Ok(())
+}
+
+/// The standalone security-group rules a plan's `prior_state` holds (see
+/// `convert::security::prior_rules`): needed to tell a group's refreshed copies of them apart.
+fn prior_rules(
+    doc: &Document,
+    err: &ErrCtx,
+) -> Result<Vec<(String, crate::model::SgRule)>, LoadError> {
+    let Some(prior) = doc.parse::<PriorState>("prior_state")? else {
+        return Ok(Vec::new());
+    };
+    let Some(root) = prior.values.and_then(|v| v.root_module) else {
+        return Ok(Vec::new());
+    };
+    let mut insts = Vec::new();
+    let pointer = format!("{}/prior_state/values/root_module", doc.pointer);
+    flatten(root, &pointer, &[], &mut insts, &mut Vec::new());
+    let mut out = Vec::new();
+    for i in insts.iter().filter(|i| i.kind == "aws_security_group_rule") {
+        let o = obj::Obj {
+            map: &i.values,
+            unknown: None,
+            pointer: i.pointer.clone(),
+            err,
+        };
+        out.extend(convert::prior_rules(&o)?);
+    }
+    Ok(out)
+}
+
+/// `prior_state`: a state document inside the plan.
+#[derive(serde::Deserialize)]
+struct PriorState {
+    #[serde(default)]
+    values: Option<Values>,
 }
 
 /// Walks the module tree depth-first, collecting managed resource instances.

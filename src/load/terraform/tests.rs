@@ -106,6 +106,7 @@ fn dump_web_two_tier() {
     for l in e.nat_gateways.iter() {
         eprintln!("nat {:?}", l);
     }
+    for l in e.elastic_ips.iter() { eprintln!("eip {} {:?} {:?} {:?}", l.meta.id, l.instance_id, l.interface_id, l.meta.unknown); }
     for l in e.internet_gateways.iter() {
         eprintln!("igw {} {:?}", l.meta.id, l.vpc_ids);
     }

@@ -12,6 +12,7 @@ use std::str::FromStr;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 pub use compute::LaunchNet;
+pub use security::prior_rules;
 
 use super::links::Ctx;
 use super::obj::Obj;

@@ -20,13 +20,14 @@ pub fn vpc(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
     let o = &res.obj;
     let mut meta = ctx.meta(&res)?;
     let cidr = cidr4(o, "cidr_block")?;
-    if cidr.is_none() && o.is_unknown("cidr_block") {
+    if cidr.is_none() && res.unknown_set("cidr_block") {
         meta.unknown.push("cidr_block".into());
     }
     let v6 = cidr6(o, "ipv6_cidr_block")?;
+    // An Amazon-provided IPv6 block is assigned at apply: the VPC has IPv6, value unknown.
     let wants_v6 = o.bool("assign_generated_ipv6_cidr_block")? == Some(true)
-        || o.is_unknown("ipv6_cidr_block");
-    if v6.is_none() && wants_v6 && o.is_unknown("ipv6_cidr_block") {
+        || res.unknown_set("ipv6_cidr_block");
+    if v6.is_none() && wants_v6 {
         meta.unknown.push("ipv6_cidr_block".into());
     }
     let info = VpcInfo {
@@ -66,11 +67,11 @@ pub fn subnet(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         "vpc_id",
     )?);
     let cidr = cidr4(o, "cidr_block")?;
-    if cidr.is_none() && o.is_unknown("cidr_block") {
+    if cidr.is_none() && res.unknown_set("cidr_block") {
         meta.unknown.push("cidr_block".into());
     }
     let v6 = cidr6(o, "ipv6_cidr_block")?;
-    if v6.is_none() && o.is_unknown("ipv6_cidr_block") {
+    if v6.is_none() && res.unknown_set("ipv6_cidr_block") {
         meta.unknown.push("ipv6_cidr_block".into());
     }
     let subnet = Subnet {
@@ -138,6 +139,7 @@ pub fn elastic_ip(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
     let mut meta = ctx.meta(&res)?;
     let public_ip = ipv4(o, "public_ip")?;
     if public_ip.is_none() && o.is_unknown("public_ip") {
+        // An elastic IP always has an address; only its value is unknown.
         meta.unknown.push("public_ip".into());
     }
     let instance_id = one(ctx.link(

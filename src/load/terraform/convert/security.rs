@@ -102,6 +102,14 @@ pub fn security_group(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
             )?;
             push_rules(&mut rules[n], dir, &spec, peers, b)?;
         }
+        // Without `ingress`/`egress` in its configuration, the group's list is the
+        // provider's refreshed copy of every rule in AWS, standalone rule resources
+        // included, even those this plan deletes or replaces: those copies go (the rule
+        // resources are authoritative); rules made outside Terraform stay.
+        if res.cfg.is_some_and(|c| !c.expressions.contains_key(key)) {
+            let prior = &ctx.later.prior_rules;
+            rules[n].retain(|r| !prior.iter().any(|(g, p)| *g == res.id && same_rule(p, r)));
+        }
         // The whole list unknown (a `dynamic` block over unknown values): read as allow-all.
         if blocks.is_empty() && o.is_unknown(key) && res.expr(key).is_some() {
             meta.unknown.push(key.to_string());
@@ -212,9 +220,15 @@ fn attach_rules(
     }
     match ctx.estate.security_groups.get_by_id_mut(group) {
         Some(g) => {
-            match dir {
-                Direction::Ingress => g.ingress.extend(rules),
-                Direction::Egress => g.egress.extend(rules),
+            // A state lists standalone rules again inside their group: keep one copy.
+            let list = match dir {
+                Direction::Ingress => &mut g.ingress,
+                Direction::Egress => &mut g.egress,
+            };
+            for r in rules {
+                if !list.iter().any(|old| same_rule(old, &r)) {
+                    list.push(r);
+                }
             }
             let address = &inst.address;
             g.meta
@@ -631,4 +645,43 @@ fn warn_missing(ctx: &mut Ctx, inst: &Inst, what: &str, id: &str) {
             inst.address
         ),
     );
+}
+
+/// Whether two rules admit the same packets from the same peer.
+fn same_rule(a: &SgRule, b: &SgRule) -> bool {
+    a.direction == b.direction && a.protocol == b.protocol && a.ports == b.ports && a.peer == b.peer
+}
+
+/// The rules of an `aws_security_group_rule` in a plan's `prior_state` (all values known),
+/// with the id of the group they belong to.
+pub fn prior_rules(o: &Obj) -> Result<Vec<(String, SgRule)>, LoadError> {
+    let Some(group) = o.string("security_group_id")? else {
+        return Ok(Vec::new());
+    };
+    let dir = match o.string("type")?.as_deref() {
+        Some("egress") => Direction::Egress,
+        _ => Direction::Ingress,
+    };
+    let spec = RuleSpec::read(o, "protocol")?;
+    let mut peers: Vec<Peer> = cidrs(o, "cidr_blocks")?
+        .into_iter()
+        .map(Peer::Cidr)
+        .collect();
+    peers.extend(cidrs(o, "ipv6_cidr_blocks")?.into_iter().map(Peer::Cidr));
+    peers.extend(
+        o.strings("prefix_list_ids")?
+            .into_iter()
+            .map(Peer::PrefixList),
+    );
+    peers.extend(
+        o.strings("source_security_group_id")?
+            .into_iter()
+            .map(group_peer),
+    );
+    if o.bool("self")? == Some(true) {
+        peers.push(group_peer(group.clone()));
+    }
+    let mut rules = Vec::new();
+    push_rules(&mut rules, dir, &spec, peers, o)?;
+    Ok(rules.into_iter().map(|r| (group.clone(), r)).collect())
 }
