@@ -173,7 +173,6 @@ impl<'e, 'c> Ctx<'e, 'c> {
         expr: Option<&Value>,
         types: &[&str],
         unknown: &mut Vec<String>,
-        label: &str,
     ) -> Result<Vec<String>, crate::error::LoadError> {
         let known = obj.strings(attr)?;
         if !known.is_empty() {
@@ -191,7 +190,7 @@ impl<'e, 'c> Ctx<'e, 'c> {
         // provider (`source_security_group_id` of a CIDR rule): nothing rests on it.
         let set_by_config = res.cfg.is_none() || expr.is_some();
         if linked.is_empty() && obj.is_unknown(attr) && set_by_config {
-            unknown.push(label.to_string());
+            unknown.push(attr.to_string());
         }
         Ok(linked)
     }

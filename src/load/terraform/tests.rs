@@ -1,8 +1,13 @@
-//! Tests of the Terraform loader on real `terraform show -json` output (`fixtures/terraform`).
+//! Tests of the Terraform loader on real `terraform show -json` output (`fixtures/terraform`)
+//! and one hand-written plan with modules (`fixtures/terraform/modules`, marked as such).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::model::{Estate, Peer, PortSpec};
+use crate::error::LoadError;
+use crate::model::{
+    Direction, Estate, Peer, PortSpec, RouteDestination, RouteTarget, SecurityGroup, SgRule,
+};
+use crate::net::Protocol;
 
 fn fixture(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -12,103 +17,686 @@ fn fixture(rel: &str) -> PathBuf {
 
 fn load(rel: &str) -> Estate {
     let path = fixture(rel);
-    let text = std::fs::read_to_string(&path).unwrap();
+    let text = std::fs::read_to_string(&path).expect("fixture is readable");
     let mut estate = Estate::default();
-    crate::load::load_text(&mut estate, &path, text).unwrap();
+    if let Err(e) = crate::load::load_text(&mut estate, &path, text) {
+        panic!("{rel}: {e}");
+    }
     estate
 }
 
-#[test]
-fn dump_web_two_tier() {
-    let e = load(&std::env::var("TF_FIXTURE").unwrap_or("web-two-tier/plan.json".into()));
-    eprintln!("{:#?}", e.warnings);
-    for s in e.subnets.iter() {
-        eprintln!(
-            "subnet {} vpc={} {:?} unk={:?}",
-            s.meta.id, s.vpc_id, s.cidr_v4, s.meta.unknown
-        );
-    }
-    for g in e.security_groups.iter() {
-        eprintln!(
-            "sg {} {} vpc={} unk={:?}",
-            g.meta.id, g.name, g.vpc_id, g.meta.unknown
-        );
-        for r in g.rules() {
-            eprintln!(
-                "   {:?} {} {:?} {}",
-                r.direction,
+fn load_str(text: &str) -> Result<Estate, LoadError> {
+    let mut estate = Estate::default();
+    crate::load::load_text(
+        &mut estate,
+        Path::new("/nonexistent/bad.json"),
+        text.to_string(),
+    )?;
+    Ok(estate)
+}
+
+fn group<'e>(e: &'e Estate, name: &str) -> &'e SecurityGroup {
+    e.security_groups
+        .get_by_id(name)
+        .unwrap_or_else(|| panic!("no group {name}"))
+}
+
+/// Rules as comparable strings: `ingress tcp port 22 from 0.0.0.0/0`.
+fn rules(g: &SecurityGroup, dir: Direction) -> Vec<String> {
+    let list: &[SgRule] = match dir {
+        Direction::Ingress => &g.ingress,
+        Direction::Egress => &g.egress,
+    };
+    let mut out: Vec<String> = list
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {}",
                 r.protocol,
-                r.ports,
+                r.ports.describe(),
                 r.peer.describe()
-            );
-        }
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn ids<T>(arena: &crate::model::Arena<T>, meta: impl Fn(&T) -> &crate::model::Meta) -> Vec<String> {
+    let mut v: Vec<String> = arena.iter().map(|x| meta(x).id.clone()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn web_two_tier_network_objects() {
+    let e = load("web-two-tier/plan.json");
+    assert!(e.warnings.is_empty(), "{:?}", e.warnings);
+    assert_eq!(ids(&e.vpcs, |v| &v.meta), ["aws_vpc.main"]);
+    let vpc = e.vpcs.get_by_id("aws_vpc.main").unwrap();
+    assert_eq!(vpc.cidrs_v4[0].to_string(), "10.20.0.0/16");
+    // assign_generated_ipv6_cidr_block: IPv6 comes at apply, its value is unknown.
+    assert_eq!(vpc.meta.unknown, ["ipv6_cidr_block"]);
+    assert_eq!(
+        ids(&e.subnets, |s| &s.meta),
+        [
+            "aws_subnet.private[0]",
+            "aws_subnet.private[1]",
+            "aws_subnet.public[0]",
+            "aws_subnet.public[1]"
+        ]
+    );
+    for s in e.subnets.iter() {
+        assert_eq!(s.vpc_id, "aws_vpc.main");
+        assert_eq!(s.meta.address.as_deref(), Some(s.meta.id.as_str()));
+        let public = s.meta.id.contains("public");
+        assert_eq!(s.map_public_ip_on_launch, public);
     }
-    for t in e.route_tables.iter() {
-        eprintln!(
-            "rt {} vpc={} {:?} {:?} unk={:?}",
-            t.meta.id,
-            t.vpc_id,
-            t.routes
-                .iter()
-                .map(|r| (&r.destination, &r.target))
-                .collect::<Vec<_>>(),
-            t.associations,
-            t.meta.unknown
-        );
+    let p1 = e.subnets.get_by_id("aws_subnet.public[1]").unwrap();
+    assert_eq!(p1.cidr_v4.unwrap().to_string(), "10.20.1.0/24");
+    assert_eq!(p1.meta.tags.name(), Some("public-1"));
+
+    let igw = e
+        .internet_gateways
+        .get_by_id("aws_internet_gateway.igw")
+        .unwrap();
+    assert_eq!(igw.vpc_ids, ["aws_vpc.main"]);
+    let nat = e.nat_gateways.get_by_id("aws_nat_gateway.nat").unwrap();
+    assert_eq!(
+        (nat.subnet_id.as_str(), nat.vpc_id.as_str()),
+        ("aws_subnet.public[0]", "aws_vpc.main")
+    );
+    assert_eq!(nat.meta.unknown, ["public_ip"]);
+    assert_eq!(e.elastic_ips.len(), 1);
+
+    // Route tables: two declared plus the VPC's main table, each with its local route.
+    assert_eq!(
+        ids(&e.route_tables, |t| &t.meta),
+        [
+            "aws_route_table.private",
+            "aws_route_table.public",
+            "aws_vpc.main.default_route_table_id"
+        ]
+    );
+    let public = e.route_tables.get_by_id("aws_route_table.public").unwrap();
+    let routes: Vec<(String, &RouteTarget)> = public
+        .routes
+        .iter()
+        .map(|r| match &r.destination {
+            RouteDestination::Cidr(n) => (n.to_string(), &r.target),
+            RouteDestination::PrefixList(p) => (p.clone(), &r.target),
+        })
+        .collect();
+    assert_eq!(
+        routes,
+        [
+            ("10.20.0.0/16".to_string(), &RouteTarget::Local),
+            (
+                "0.0.0.0/0".to_string(),
+                &RouteTarget::InternetGateway("aws_internet_gateway.igw".into())
+            )
+        ]
+    );
+    let assoc: Vec<_> = public
+        .associations
+        .iter()
+        .filter_map(|a| a.subnet_id.clone())
+        .collect();
+    assert_eq!(assoc, ["aws_subnet.public[0]", "aws_subnet.public[1]"]);
+    // `aws_route` lands in its table.
+    let private = e.route_tables.get_by_id("aws_route_table.private").unwrap();
+    assert_eq!(
+        private.routes[1].target,
+        RouteTarget::NatGateway("aws_nat_gateway.nat".into())
+    );
+    assert!(e
+        .route_tables
+        .get_by_id("aws_vpc.main.default_route_table_id")
+        .unwrap()
+        .is_main());
+
+    // NACLs: the custom one with inline entries and the rule-50 deny; the default one
+    // (synthesized) holds the subnets nobody else associates.
+    let acl = e.network_acls.get_by_id("aws_network_acl.private").unwrap();
+    assert_eq!(
+        acl.subnet_ids,
+        ["aws_subnet.private[0]", "aws_subnet.private[1]"]
+    );
+    let mut entries: Vec<_> = acl
+        .entries
+        .iter()
+        .map(|x| {
+            (
+                x.egress,
+                x.rule_number,
+                x.allow,
+                x.protocol,
+                x.ports,
+                x.cidr.to_string(),
+            )
+        })
+        .collect();
+    entries.sort_by_key(|x| (x.0, x.1));
+    assert_eq!(
+        entries,
+        [
+            (
+                false,
+                50,
+                false,
+                Protocol::TCP,
+                PortSpec::Range(3389, 3389),
+                "0.0.0.0/0".into()
+            ),
+            (
+                false,
+                100,
+                true,
+                Protocol::TCP,
+                PortSpec::Range(0, 65535),
+                "10.20.0.0/16".into()
+            ),
+            (
+                false,
+                200,
+                true,
+                Protocol::TCP,
+                PortSpec::Range(1024, 65535),
+                "0.0.0.0/0".into()
+            ),
+            // protocol -1 with ports 0/0: all traffic
+            (
+                true,
+                100,
+                true,
+                Protocol::All,
+                PortSpec::All,
+                "0.0.0.0/0".into()
+            ),
+        ]
+    );
+    let default = e
+        .network_acls
+        .get_by_id("aws_vpc.main.default_network_acl_id")
+        .unwrap();
+    assert!(default.is_default);
+    assert_eq!(
+        default.subnet_ids,
+        ["aws_subnet.public[0]", "aws_subnet.public[1]"]
+    );
+    assert_eq!(
+        default.entries.len(),
+        4,
+        "allow all, IPv4 and IPv6, both ways"
+    );
+}
+
+#[test]
+fn web_two_tier_groups_and_rules() {
+    let e = load("web-two-tier/plan.json");
+    assert_eq!(
+        ids(&e.security_groups, |g| &g.meta),
+        [
+            "aws_security_group.alb",
+            "aws_security_group.app",
+            "aws_security_group.db",
+            "aws_vpc.main.default_security_group_id"
+        ]
+    );
+    let alb = group(&e, "aws_security_group.alb");
+    assert_eq!(
+        rules(alb, Direction::Ingress),
+        ["tcp port 80 0.0.0.0/0", "tcp port 80 ::/0"]
+    );
+    assert_eq!(rules(alb, Direction::Egress), ["all all ports 0.0.0.0/0"]);
+    let app = group(&e, "aws_security_group.app");
+    assert_eq!(
+        rules(app, Direction::Ingress),
+        [
+            "tcp port 22 0.0.0.0/0",
+            "tcp port 8000 0.0.0.0/0",
+            "tcp port 8000 group aws_security_group.alb"
+        ]
+    );
+    assert!(app.meta.unknown.is_empty(), "{:?}", app.meta.unknown);
+    let db = group(&e, "aws_security_group.db");
+    assert_eq!(
+        rules(db, Direction::Ingress),
+        ["tcp port 5432 group aws_security_group.app"]
+    );
+    // No `egress` block: Terraform removes AWS's default allow-all egress.
+    assert!(db.egress.is_empty());
+    let default = group(&e, "aws_vpc.main.default_security_group_id");
+    assert!(default.is_default());
+    assert_eq!(
+        rules(default, Direction::Ingress),
+        ["all all ports group aws_vpc.main.default_security_group_id"]
+    );
+    // Found by address too.
+    assert!(e.security_groups.find("aws_security_group.app").is_some());
+}
+
+#[test]
+fn web_two_tier_compute_and_services() {
+    let e = load("web-two-tier/plan.json");
+    let app1 = e.instances.get_by_id("aws_instance.app[1]").unwrap();
+    assert_eq!(app1.subnet_id.as_deref(), Some("aws_subnet.public[1]"));
+    assert_eq!(app1.vpc_id.as_deref(), Some("aws_vpc.main"));
+    assert_eq!(app1.group_ids, ["aws_security_group.app"]);
+    assert_eq!(app1.key_name.as_deref(), Some("deploy"));
+    // Public subnet, no associate_public_ip_address: AWS assigns an address at launch.
+    assert_eq!(app1.meta.unknown, ["public_ip"]);
+    let worker = e.instances.get_by_id("aws_instance.worker").unwrap();
+    assert_eq!(worker.subnet_id.as_deref(), Some("aws_subnet.private[0]"));
+    assert_eq!(worker.metadata.http_tokens.as_deref(), Some("required"));
+    assert!(worker.meta.unknown.is_empty());
+    assert_eq!(e.instances.len(), 3);
+    let eth0 = e.interfaces.get_by_id("aws_instance.app[0]/eth0").unwrap();
+    assert_eq!(eth0.subnet_id, "aws_subnet.public[0]");
+    assert_eq!(eth0.instance_id.as_deref(), Some("aws_instance.app[0]"));
+    assert_eq!(eth0.group_ids, ["aws_security_group.app"]);
+    assert_eq!(eth0.meta.unknown, ["public_ip"]);
+    assert_eq!(e.interfaces.len(), 3);
+
+    let kp = e.key_pairs.get_by_id("aws_key_pair.deploy").unwrap();
+    assert_eq!(kp.name, "deploy");
+    assert_eq!(kp.key_type.as_deref(), Some("ed25519"));
+    assert!(kp
+        .public_key
+        .as_deref()
+        .unwrap_or("")
+        .starts_with("ssh-ed25519 "));
+
+    let lb = e.load_balancers.get_by_id("aws_lb.web").unwrap();
+    assert!(lb.is_internet_facing());
+    assert_eq!(lb.lb_type, "application");
+    assert_eq!(
+        lb.subnet_ids,
+        ["aws_subnet.public[0]", "aws_subnet.public[1]"]
+    );
+    assert_eq!(lb.group_ids, ["aws_security_group.alb"]);
+    assert_eq!(lb.vpc_id, "aws_vpc.main");
+    let l = e.listeners.get_by_id("aws_lb_listener.http").unwrap();
+    assert_eq!(
+        (l.port, l.protocol.as_str(), l.load_balancer_arn.as_str()),
+        (80, "HTTP", "aws_lb.web")
+    );
+    assert_eq!(l.target_group_arns, ["aws_lb_target_group.app"]);
+    let tg = e
+        .target_groups
+        .get_by_id("aws_lb_target_group.app")
+        .unwrap();
+    assert_eq!((tg.port, tg.target_type.as_str()), (Some(8000), "instance"));
+    assert_eq!(tg.vpc_id.as_deref(), Some("aws_vpc.main"));
+    assert_eq!(tg.load_balancer_arns, ["aws_lb.web"]);
+    let targets: Vec<_> = e
+        .targets
+        .iter()
+        .map(|t| (t.target_group_arn.as_str(), t.target_id.as_str(), t.port))
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            ("aws_lb_target_group.app", "aws_instance.app[0]", Some(8000)),
+            ("aws_lb_target_group.app", "aws_instance.app[1]", Some(8000))
+        ]
+    );
+
+    let db = e.databases.get_by_id("aws_db_instance.orders").unwrap();
+    assert_eq!(
+        (db.engine.as_str(), db.port),
+        ("postgres", Some(5432)),
+        "engine default port"
+    );
+    assert!(db.publicly_accessible && !db.encrypted);
+    assert_eq!(db.subnet_group.as_deref(), Some("db"));
+    assert_eq!(
+        db.subnet_ids,
+        ["aws_subnet.public[0]", "aws_subnet.public[1]"]
+    );
+    assert_eq!(db.group_ids, ["aws_security_group.db"]);
+    assert_eq!(db.vpc_id.as_deref(), Some("aws_vpc.main"));
+}
+
+#[test]
+fn locations_point_at_tf_blocks_and_json() {
+    let e = load("web-two-tier/plan.json");
+    let app1 = e.instances.get_by_id("aws_instance.app[1]").unwrap();
+    let loc = e.location(&app1.meta.source);
+    assert!(loc.file.ends_with("web-two-tier/main.tf"), "{loc:?}");
+    assert_eq!(loc.line, Some(198));
+    // Rules point into the JSON.
+    let app = group(&e, "aws_security_group.app");
+    let loc = e.location(&app.ingress[0].source);
+    assert!(loc.file.ends_with("plan.json"));
+    assert!(loc
+        .pointer
+        .as_deref()
+        .unwrap_or("")
+        .starts_with("/planned_values/root_module/resources/"));
+    assert_eq!(loc.line, Some(1), "the real plan is one line");
+    // Without .tf files beside the JSON, objects point into the JSON.
+    let text = std::fs::read_to_string(fixture("web-two-tier/plan.json")).unwrap();
+    let e = load_str(&text).unwrap();
+    let vpc = e.vpcs.get_by_id("aws_vpc.main").unwrap();
+    let loc = e.location(&vpc.meta.source);
+    assert_eq!(loc.file, "/nonexistent/bad.json");
+    assert!(loc
+        .pointer
+        .unwrap()
+        .starts_with("/planned_values/root_module/resources/"));
+}
+
+#[test]
+fn source_dir_option_finds_tf_files() {
+    let path = fixture("web-two-tier/plan.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut e = Estate::default();
+    let file = e.add_file(crate::model::SourceFile::new(
+        "elsewhere/plan.json".into(),
+        Some(text.clone().into()),
+    ));
+    let docs = crate::load::document::Document::split("elsewhere/plan.json", file, &text).unwrap();
+    let opts = super::LoadOptions {
+        source_dir: Some(fixture("web-two-tier")),
+    };
+    super::load_with(&mut e, &docs[0], &opts).unwrap();
+    let db = e.databases.get_by_id("aws_db_instance.orders").unwrap();
+    let loc = e.location(&db.meta.source);
+    assert!(loc.file.ends_with("web-two-tier/main.tf"));
+    assert_eq!(loc.line, Some(256));
+}
+
+#[test]
+fn sensitive_values_never_reach_the_model() {
+    for f in [
+        "web-two-tier/plan.json",
+        "small/plan.json",
+        "applied-then-changed/state.json",
+        "applied-then-changed/plan-v2.json",
+    ] {
+        let mut e = load(f);
+        // The input texts are kept for line lookups; every loaded object must be clean.
+        e.files.clear();
+        let dump = format!("{e:?}");
+        assert!(!dump.contains("not-a-real-password"), "{f}");
     }
-    for a in e.network_acls.iter() {
-        eprintln!(
-            "acl {} vpc={} def={} subnets={:?} entries={}",
-            a.meta.id,
-            a.vpc_id,
-            a.is_default,
-            a.subnet_ids,
-            a.entries.len()
-        );
+}
+
+#[test]
+fn small_plan_standalone_rules_with_null_prefix_lists() {
+    let e = load("small/plan.json");
+    // Both `aws_security_group_rule`s have `prefix_list_ids = null` and still load.
+    let db = group(&e, "aws_security_group.db");
+    assert_eq!(
+        rules(db, Direction::Ingress),
+        [
+            "tcp all ports 0.0.0.0/0",
+            "tcp port 5432 group aws_security_group.ssh_open"
+        ]
+    );
+    let ssh = group(&e, "aws_security_group.ssh_open");
+    assert_eq!(
+        rules(ssh, Direction::Ingress),
+        ["tcp port 22 0.0.0.0/0", "tcp port 3389 ::/0"]
+    );
+    // protocol -1, ports 0/0: all traffic.
+    let all = &ssh.egress[0];
+    assert_eq!((all.protocol, all.ports), (Protocol::All, PortSpec::All));
+    let acl = e.network_acls.get_by_id("aws_network_acl.main").unwrap();
+    let all_in = acl.entries.iter().find(|x| x.rule_number == 200).unwrap();
+    assert_eq!(
+        (all_in.protocol, all_in.ports),
+        (Protocol::All, PortSpec::All)
+    );
+    let web = e.instances.get_by_id("aws_instance.web").unwrap();
+    assert_eq!(
+        web.meta.unknown,
+        ["public_ip"],
+        "associate_public_ip_address = true"
+    );
+    assert_eq!(
+        e.databases
+            .get_by_id("aws_db_instance.pg")
+            .unwrap()
+            .subnet_ids
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn state_has_real_ids_and_addresses_find_them() {
+    let e = load("applied-then-changed/state.json");
+    let public = e.subnets.get_by_id("aws_subnet.public").unwrap();
+    assert_eq!(public.meta.id, "subnet-cd6b5a8602ba755d5");
+    assert_eq!(public.meta.address.as_deref(), Some("aws_subnet.public"));
+    assert_eq!(public.vpc_id, "vpc-b0c81d29967079926");
+    let web = e.instances.get_by_id("aws_instance.web").unwrap();
+    assert_eq!(web.meta.id, "i-ccda7970645202884");
+    assert_eq!(web.subnet_id.as_deref(), Some("subnet-cd6b5a8602ba755d5"));
+    assert!(web.meta.unknown.is_empty());
+    // The state lists the standalone rules inside the group too: one copy each.
+    let db = group(&e, "sg-a238316434cbc8cfe");
+    assert_eq!(
+        rules(db, Direction::Ingress),
+        [
+            "tcp all ports 0.0.0.0/0",
+            "tcp port 5432 group sg-da8f1700236d1b242"
+        ]
+    );
+    // The VPC's defaults carry their real ids.
+    assert!(e
+        .security_groups
+        .get_by_id("sg-1243c5c67e5bf5f19")
+        .unwrap()
+        .is_default());
+    assert!(
+        e.network_acls
+            .get_by_id("acl-8c7938d2660261058")
+            .unwrap()
+            .is_default
+    );
+    assert!(e
+        .route_tables
+        .get_by_id("rtb-b3e2ea7eb694d547f")
+        .unwrap()
+        .is_main());
+    let unknown: usize = e.security_groups.iter().map(|g| g.meta.unknown.len()).sum();
+    assert_eq!(unknown, 0);
+}
+
+#[test]
+fn plan_v2_reads_what_exists_after_apply() {
+    let e = load("applied-then-changed/plan-v2.json");
+    let db = group(&e, "sg-a238316434cbc8cfe");
+    // db_from_app is deleted, db_world replaced (0-65535 -> 5432): only the new rule.
+    assert_eq!(rules(db, Direction::Ingress), ["tcp port 5432 0.0.0.0/0"]);
+    // update: SSH narrowed.
+    let ssh = group(&e, "aws_security_group.ssh_open");
+    assert_eq!(ssh.meta.id, "sg-da8f1700236d1b242");
+    assert_eq!(
+        rules(ssh, Direction::Ingress),
+        ["tcp port 22 203.0.113.0/24", "tcp port 3389 ::/0"]
+    );
+    // create: a new group links to the existing VPC by its real id.
+    let mon = group(&e, "aws_security_group.monitoring");
+    assert_eq!(mon.meta.id, "aws_security_group.monitoring");
+    assert_eq!(mon.vpc_id, "vpc-b0c81d29967079926");
+    assert_eq!(
+        rules(mon, Direction::Ingress),
+        ["tcp port 9100 10.0.0.0/16"]
+    );
+    assert!(mon.egress.is_empty());
+    assert_eq!(e.security_groups.len(), 4);
+    let web = e.instances.get_by_id("aws_instance.web").unwrap();
+    assert_eq!(web.group_ids, ["sg-da8f1700236d1b242"]);
+}
+
+#[test]
+fn modules_for_each_and_unknown_values() {
+    let e = load("modules/plan.json");
+    // Resources in a child module link inside it …
+    let a = e
+        .subnets
+        .get_by_id(r#"module.net.aws_subnet.public["a"]"#)
+        .unwrap();
+    assert_eq!(a.vpc_id, "module.net.aws_vpc.this");
+    // … a root resource reads a child's output …
+    let web = group(&e, "aws_security_group.web");
+    assert_eq!(web.vpc_id, "module.net.aws_vpc.this");
+    // … and a module's variable reads the parent's argument, itself another module's output.
+    let app = group(&e, "module.app.aws_security_group.app");
+    assert_eq!(app.vpc_id, "module.net.aws_vpc.this");
+    let lb = e.load_balancers.get_by_id("module.app.aws_lb.app").unwrap();
+    assert_eq!(
+        lb.subnet_ids,
+        [
+            r#"module.net.aws_subnet.public["a"]"#,
+            r#"module.net.aws_subnet.public["b"]"#
+        ]
+    );
+    assert_eq!(lb.group_ids, ["module.app.aws_security_group.app"]);
+    // An output naming one instance (`aws_subnet.public["a"].id`).
+    let b = e.instances.get_by_id(r#"aws_instance.web["b"]"#).unwrap();
+    assert_eq!(
+        b.subnet_id.as_deref(),
+        Some(r#"module.net.aws_subnet.public["a"]"#)
+    );
+    // for_each keys line up: `aws_instance.web[each.key]`, `aws_subnet.public[each.key]`.
+    let eip = e.elastic_ips.get_by_id(r#"aws_eip.web["b"]"#).unwrap();
+    assert_eq!(eip.instance_id.as_deref(), Some(r#"aws_instance.web["b"]"#));
+    assert_eq!(
+        eip.interface_id.as_deref(),
+        Some(r#"aws_instance.web["b"]/eth0"#)
+    );
+    let rt = e
+        .route_tables
+        .get_by_id("module.net.aws_route_table.public")
+        .unwrap();
+    let assoc: Vec<_> = rt
+        .associations
+        .iter()
+        .filter_map(|x| x.subnet_id.clone())
+        .collect();
+    assert_eq!(
+        assoc,
+        [
+            r#"module.net.aws_subnet.public["a"]"#,
+            r#"module.net.aws_subnet.public["b"]"#
+        ]
+    );
+    assert_eq!(
+        rt.routes[1].target,
+        RouteTarget::InternetGateway("module.net.aws_internet_gateway.igw".into())
+    );
+
+    // `self = true` with `cidr_blocks = ["0.0.0.0/0"]` in one block: both peers.
+    let https: Vec<&Peer> = web
+        .ingress
+        .iter()
+        .filter(|r| r.ports == PortSpec::Range(443, 443))
+        .map(|r| &r.peer)
+        .collect();
+    assert_eq!(https.len(), 2);
+    assert!(https.iter().any(
+        |p| matches!(p, Peer::Group { group_id, .. } if group_id == "aws_security_group.web")
+    ));
+    assert!(https.iter().any(|p| p.describe() == "0.0.0.0/0"));
+    // `-1` without meaningful ports: all traffic.
+    assert!(web.ingress.iter().any(|r| r.protocol == Protocol::All
+        && r.ports == PortSpec::All
+        && r.peer.describe() == "10.30.0.0/16"));
+    // An unknown CIDR (an elastic IP's address) is read as the world, and recorded.
+    assert!(web
+        .ingress
+        .iter()
+        .any(|r| r.ports == PortSpec::Range(8443, 8443) && r.peer.describe() == "0.0.0.0/0"));
+    assert_eq!(
+        web.meta.unknown,
+        ["aws_security_group_rule.https_from_eip.cidr_blocks"]
+    );
+
+    // Locations in a local module's own .tf file.
+    let loc = e.location(&a.meta.source);
+    assert!(loc.file.ends_with("modules/net/main.tf"), "{loc:?}");
+    assert_eq!(loc.line, Some(8));
+    // Unsupported types: one warning with counts.
+    assert_eq!(e.warnings.len(), 1);
+    assert!(e.warnings[0].message.contains("aws_sns_topic (1)"));
+}
+
+/// A minimal plan around one resource's values, for error cases.
+fn plan_with(kind: &str, values: &str) -> String {
+    format!(
+        r#"{{"format_version":"1.2","planned_values":{{"root_module":{{"resources":[
+{{"address":"{kind}.x","mode":"managed","type":"{kind}","name":"x","values":{values}}}]}}}}}}"#
+    )
+}
+
+#[test]
+fn wrong_types_are_errors_with_file_and_pointer() {
+    let cases = [
+        (
+            "aws_subnet",
+            r#"{"cidr_block":"10.0.0.0/33"}"#,
+            "/planned_values/root_module/resources/0/values/cidr_block",
+        ),
+        (
+            "aws_security_group",
+            r#"{"ingress":"oops"}"#,
+            "/planned_values/root_module/resources/0/values/ingress",
+        ),
+        (
+            "aws_security_group",
+            r#"{"ingress":[{"protocol":"tcp","from_port":"x"}]}"#,
+            "/planned_values/root_module/resources/0/values/ingress/0/from_port",
+        ),
+        (
+            "aws_network_acl",
+            r#"{"ingress":[{"rule_no":100,"action":"maybe","protocol":"-1"}]}"#,
+            "/planned_values/root_module/resources/0/values/ingress/0/action",
+        ),
+        (
+            "aws_instance",
+            r#"{"vpc_security_group_ids":[1]}"#,
+            "/planned_values/root_module/resources/0/values/vpc_security_group_ids/0",
+        ),
+        (
+            "aws_security_group_rule",
+            r#"{"type":"sideways"}"#,
+            "/planned_values/root_module/resources/0/values/type",
+        ),
+        (
+            "aws_lb_listener",
+            r#"{"port":70000}"#,
+            "/planned_values/root_module/resources/0/values/port",
+        ),
+    ];
+    for (kind, values, pointer) in cases {
+        let err = load_str(&plan_with(kind, values))
+            .err()
+            .unwrap_or_else(|| panic!("{kind} {values} loaded"));
+        let msg = err.to_string();
+        assert!(msg.starts_with("/nonexistent/bad.json:"), "{msg}");
+        assert!(msg.contains(&format!("(at {pointer})")), "{msg}");
     }
-    for i in e.instances.iter() {
-        eprintln!(
-            "inst {} subnet={:?} vpc={:?} groups={:?} key={:?} md={:?} unk={:?} src={:?}",
-            i.meta.id,
-            i.subnet_id,
-            i.vpc_id,
-            i.group_ids,
-            i.key_name,
-            i.metadata,
-            i.meta.unknown,
-            e.location(&i.meta.source)
-        );
-    }
-    for i in e.interfaces.iter() {
-        eprintln!(
-            "eni {} subnet={} groups={:?} unk={:?}",
-            i.meta.id, i.subnet_id, i.group_ids, i.meta.unknown
-        );
-    }
-    for l in e.load_balancers.iter() {
-        eprintln!("lb {:?}", l);
-    }
-    for l in e.listeners.iter() {
-        eprintln!(
-            "listener {} {} {} {:?}",
-            l.meta.id, l.load_balancer_arn, l.port, l.target_group_arns
-        );
-    }
-    for l in e.target_groups.iter() {
-        eprintln!("tg {} {:?} {:?}", l.meta.id, l.port, l.load_balancer_arns);
-    }
-    for l in &e.targets {
-        eprintln!("target {:?}", l);
-    }
-    for l in e.databases.iter() {
-        eprintln!("db {:?}", l);
-    }
-    for l in e.nat_gateways.iter() {
-        eprintln!("nat {:?}", l);
-    }
-    for l in e.elastic_ips.iter() { eprintln!("eip {} {:?} {:?} {:?}", l.meta.id, l.instance_id, l.interface_id, l.meta.unknown); }
-    for l in e.internet_gateways.iter() {
-        eprintln!("igw {} {:?}", l.meta.id, l.vpc_ids);
-    }
-    let _ = (Peer::PrefixList(String::new()), PortSpec::All);
+    // Structure of the wrong type: serde's error, at the member's line and column.
+    let err =
+        load_str(r#"{"format_version":"1.2","planned_values":{"root_module":{"resources":{}}}}"#)
+            .unwrap_err();
+    assert!(err.to_string().contains("(at /planned_values)"), "{err}");
+    let err = load_str(
+        r#"{"format_version":"1.2","planned_values":{},"resource_changes":[{"address":1}]}"#,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("(at /resource_changes)"), "{err}");
+}
+
+#[test]
+fn recognises_plans_and_states_only() {
+    let e = load_str(r#"{"format_version":"1.0","values":{"root_module":{}}}"#).unwrap();
+    assert!(e.warnings.is_empty());
+    let e = load_str(r#"{"format_version":"1.0","values":{"outputs":{}}}"#).unwrap();
+    assert_eq!(e.warnings.len(), 1, "not a state: {:?}", e.warnings);
 }

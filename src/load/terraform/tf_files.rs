@@ -32,7 +32,7 @@ impl TfLocations {
             }
             let parent = path.rsplit_once(".module.").map_or("", |(p, _)| p);
             if let Some(dir) = dirs.get(parent).cloned() {
-                dirs.insert(path.clone(), dir.join(source));
+                dirs.insert(path.clone(), normalize(&dir.join(source)));
             }
         }
         for (module, dir) in dirs {
@@ -79,6 +79,24 @@ impl TfLocations {
         self.registered.insert(path.to_path_buf(), ix);
         ix
     }
+}
+
+/// `a/./b/../c` → `a/c`, lexically, so locations read well (`modules/net/main.tf`).
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// `resource "aws_vpc" "main" {` → `aws_vpc.main`.

@@ -72,7 +72,6 @@ pub fn launch_template(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
             res.expr("vpc_security_group_ids"),
             GROUPS,
             &mut unknown,
-            "vpc_security_group_ids",
         )?,
         key_name: key_name(ctx, &res, o)?,
         metadata: metadata(o)?,
@@ -109,7 +108,6 @@ pub fn network_interface(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         res.expr("subnet_id"),
         SUBNETS,
         &mut meta.unknown,
-        "subnet_id",
     )?);
     let group_ids = ctx.link(
         &res,
@@ -118,7 +116,6 @@ pub fn network_interface(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         res.expr("security_groups"),
         GROUPS,
         &mut meta.unknown,
-        "security_groups",
     )?;
     let mut private_ips = Vec::new();
     for s in o
@@ -176,7 +173,6 @@ pub fn instance(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         res.expr("subnet_id"),
         SUBNETS,
         &mut meta.unknown,
-        "subnet_id",
     )?));
     let mut group_ids = ctx.link(
         &res,
@@ -185,7 +181,6 @@ pub fn instance(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         res.expr("vpc_security_group_ids"),
         GROUPS,
         &mut meta.unknown,
-        "vpc_security_group_ids",
     )?;
     // `security_groups` holds names (default VPC / EC2-Classic) or, through references, ids.
     let names = o.strings("security_groups")?;
@@ -197,7 +192,6 @@ pub fn instance(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
             res.expr("security_groups"),
             GROUPS,
             &mut meta.unknown,
-            "security_groups",
         )?);
     }
     let mut key = key_name(ctx, &res, o)?;

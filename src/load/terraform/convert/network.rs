@@ -64,7 +64,6 @@ pub fn subnet(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         res.expr("vpc_id"),
         VPCS,
         &mut meta.unknown,
-        "vpc_id",
     )?);
     let cidr = cidr4(o, "cidr_block")?;
     if cidr.is_none() && res.unknown_set("cidr_block") {
@@ -100,7 +99,6 @@ pub fn internet_gateway(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         res.expr("vpc_id"),
         VPCS,
         &mut meta.unknown,
-        "vpc_id",
     )?;
     put(
         &mut ctx.estate.internet_gateways,
@@ -121,7 +119,6 @@ pub fn egress_only_gateway(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> 
         res.expr("vpc_id"),
         VPCS,
         &mut meta.unknown,
-        "vpc_id",
     )?;
     let gw = EgressOnlyInternetGateway { meta, vpc_ids };
     put(
@@ -149,7 +146,6 @@ pub fn elastic_ip(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         res.expr("instance"),
         &["aws_instance"],
         &mut meta.unknown,
-        "instance",
     )?);
     let interface_id = one(ctx.link(
         &res,
@@ -158,7 +154,6 @@ pub fn elastic_ip(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         res.expr("network_interface"),
         &["aws_network_interface"],
         &mut meta.unknown,
-        "network_interface",
     )?);
     let eip = ElasticIp {
         meta,
@@ -184,7 +179,6 @@ pub fn nat_gateway(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         res.expr("subnet_id"),
         SUBNETS,
         &mut meta.unknown,
-        "subnet_id",
     )?);
     let alloc = ctx.link(
         &res,
@@ -193,7 +187,6 @@ pub fn nat_gateway(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         res.expr("allocation_id"),
         &["aws_eip"],
         &mut meta.unknown,
-        "allocation_id",
     )?;
     let mut public_ips: Vec<_> = ipv4(o, "public_ip")?.into_iter().collect();
     for a in &alloc {
@@ -236,7 +229,6 @@ pub fn route_table(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
             res.expr("vpc_id"),
             VPCS,
             &mut meta.unknown,
-            "vpc_id",
         )?)
     };
     let blocks = o.blocks("route")?;
@@ -311,7 +303,14 @@ enum RouteDest {
 }
 
 /// Target attributes, the resource types a reference may name, and the target kind.
-const TARGETS: &[(&str, &[&str], fn(String) -> RouteTarget)] = &[
+/// (attribute, resource types it may reference, target kind).
+type TargetAttr = (
+    &'static str,
+    &'static [&'static str],
+    fn(String) -> RouteTarget,
+);
+
+const TARGETS: &[TargetAttr] = &[
     (
         "gateway_id",
         &["aws_internet_gateway", "aws_vpn_gateway"],
@@ -436,7 +435,6 @@ pub fn route(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         res.expr("route_table_id"),
         TABLES,
         &mut unknown,
-        "route_table_id",
     )?);
     let expr = |attr: &str| res.expr(attr);
     let route = route_from(ctx, &res, o, RouteDest::Standalone, &expr, "", &mut unknown)?;
@@ -461,7 +459,6 @@ pub fn route_table_association(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadErr
         res.expr("route_table_id"),
         TABLES,
         &mut unknown,
-        "route_table_id",
     )?);
     let subnet = one(ctx.link(
         &res,
@@ -470,7 +467,6 @@ pub fn route_table_association(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadErr
         res.expr("subnet_id"),
         SUBNETS,
         &mut unknown,
-        "subnet_id",
     )?);
     let gateway = one(ctx.link(
         &res,
@@ -479,7 +475,6 @@ pub fn route_table_association(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadErr
         res.expr("gateway_id"),
         &["aws_internet_gateway", "aws_vpn_gateway"],
         &mut unknown,
-        "gateway_id",
     )?);
     let assoc = RouteAssociation {
         subnet_id: non_empty(subnet),
@@ -507,17 +502,8 @@ pub fn main_route_table_association(ctx: &mut Ctx, inst: &Inst) -> Result<(), Lo
         res.expr("route_table_id"),
         TABLES,
         &mut unknown,
-        "route_table_id",
     )?);
-    let vpc = one(ctx.link(
-        &res,
-        o,
-        "vpc_id",
-        res.expr("vpc_id"),
-        VPCS,
-        &mut unknown,
-        "vpc_id",
-    )?);
+    let vpc = one(ctx.link(&res, o, "vpc_id", res.expr("vpc_id"), VPCS, &mut unknown)?);
     ctx.later.own_main_table.push(vpc);
     let address = inst.address.clone();
     attach_to_table(ctx, &table, &address, |t| {

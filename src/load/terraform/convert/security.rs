@@ -71,7 +71,6 @@ pub fn security_group(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         res.expr("vpc_id"),
         VPCS,
         &mut meta.unknown,
-        "vpc_id",
     )?);
     let name = if is_default {
         "default".to_string()
@@ -150,7 +149,6 @@ pub fn security_group_rule(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> 
         res.expr("security_group_id"),
         GROUPS,
         &mut unknown,
-        "security_group_id",
     )?);
     let dir = match o.string("type")?.as_deref() {
         Some("egress") => Direction::Egress,
@@ -188,7 +186,6 @@ pub fn vpc_security_group_rule(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadErr
         res.expr("security_group_id"),
         GROUPS,
         &mut unknown,
-        "security_group_id",
     )?);
     let dir = if inst.kind.ends_with("egress_rule") {
         Direction::Egress
@@ -447,7 +444,6 @@ pub fn network_acl(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
             res.expr("vpc_id"),
             VPCS,
             &mut meta.unknown,
-            "vpc_id",
         )?)
     };
     let subnet_ids = ctx.link(
@@ -457,7 +453,6 @@ pub fn network_acl(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         res.expr("subnet_ids"),
         SUBNETS,
         &mut meta.unknown,
-        "subnet_ids",
     )?;
     let mut entries = Vec::new();
     for egress in [false, true] {
@@ -580,7 +575,6 @@ pub fn network_acl_rule(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         res.expr("network_acl_id"),
         NACLS,
         &mut unknown,
-        "network_acl_id",
     )?);
     let egress = o.bool("egress")?.unwrap_or(false);
     let entries = nacl_entries(o, egress, "rule_number", "rule_action", "", &mut unknown)?;
@@ -609,7 +603,6 @@ pub fn network_acl_association(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadErr
         res.expr("network_acl_id"),
         NACLS,
         &mut unknown,
-        "network_acl_id",
     )?);
     let Some(subnet) = non_empty(one(ctx.link(
         &res,
@@ -618,7 +611,6 @@ pub fn network_acl_association(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadErr
         res.expr("subnet_id"),
         SUBNETS,
         &mut unknown,
-        "subnet_id",
     )?)) else {
         return Ok(());
     };

@@ -24,7 +24,6 @@ pub fn load_balancer(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         res.expr("subnets"),
         SUBNETS,
         &mut meta.unknown,
-        "subnets",
     )?;
     let blocks = o.blocks("subnet_mapping")?;
     for (i, b) in blocks.iter().enumerate() {
@@ -42,7 +41,6 @@ pub fn load_balancer(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         res.expr("security_groups"),
         GROUPS,
         &mut meta.unknown,
-        "security_groups",
     )?;
     // `internal` defaults to false: internet-facing (also the reading that hides nothing).
     let internal = o.bool("internal")?.unwrap_or(false);
@@ -83,7 +81,6 @@ pub fn listener(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         res.expr("load_balancer_arn"),
         LBS,
         &mut meta.unknown,
-        "load_balancer_arn",
     )?);
     let lb_type = ctx
         .estate
@@ -157,7 +154,6 @@ pub fn target_group(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         res.expr("vpc_id"),
         VPCS,
         &mut meta.unknown,
-        "vpc_id",
     )?));
     let tg = TargetGroup {
         meta,
@@ -186,7 +182,6 @@ pub fn target_group_attachment(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadErr
         res.expr("target_group_arn"),
         TARGET_GROUPS,
         &mut unknown,
-        "target_group_arn",
     )?);
     let target = one(ctx.link(
         &res,
@@ -195,7 +190,6 @@ pub fn target_group_attachment(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadErr
         res.expr("target_id"),
         &["aws_instance", "aws_lb", "aws_alb"],
         &mut unknown,
-        "target_id",
     )?);
     if !unknown.is_empty() {
         if let Some(g) = ctx.estate.target_groups.get_by_id_mut(&tg) {
@@ -226,7 +220,6 @@ pub fn db_subnet_group(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         res.expr("subnet_ids"),
         SUBNETS,
         &mut meta.unknown,
-        "subnet_ids",
     )?;
     let vpc_id = subnet_ids
         .first()
@@ -267,7 +260,6 @@ pub fn database(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         res.expr("db_subnet_group_name"),
         &["aws_db_subnet_group"],
         &mut meta.unknown,
-        "db_subnet_group_name",
     )?));
     let group_ids = ctx.link(
         &res,
@@ -276,7 +268,6 @@ pub fn database(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
         res.expr("vpc_security_group_ids"),
         GROUPS,
         &mut meta.unknown,
-        "vpc_security_group_ids",
     )?;
     let (subnet_ids, vpc_id) = subnet_group
         .as_deref()
