@@ -21,7 +21,7 @@ mod tf_files;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use serde_json::Value;
@@ -89,10 +89,10 @@ pub fn load_with(estate: &mut Estate, doc: &Document, opts: &LoadOptions) -> Res
     strip_secrets(&mut config.root_module);
 
     let mut unknown: HashMap<String, Value> = HashMap::new();
-    let mut deleted: Vec<String> = Vec::new();
+    let mut deleted: HashSet<String> = HashSet::new();
     for c in changes {
         if c.change.actions.iter().all(|a| a == "delete") && !c.change.actions.is_empty() {
-            deleted.push(c.address.clone());
+            deleted.insert(c.address.clone());
         }
         if let Some(u) = c.change.after_unknown {
             unknown.insert(c.address, u);
@@ -148,7 +148,7 @@ fn prior_rules(
     };
     let mut insts = Vec::new();
     let pointer = format!("{}/prior_state/values/root_module", doc.pointer);
-    flatten(root, &pointer, &[], &mut insts, &mut Vec::new());
+    flatten(root, &pointer, &HashSet::new(), &mut insts, &mut Vec::new());
     let mut out = Vec::new();
     for i in insts.iter().filter(|i| i.kind == "aws_security_group_rule") {
         let o = obj::Obj {
@@ -173,7 +173,7 @@ struct PriorState {
 fn flatten(
     m: Module,
     pointer: &str,
-    deleted: &[String],
+    deleted: &HashSet<String>,
     out: &mut Vec<Inst>,
     modules: &mut Vec<String>,
 ) {

@@ -34,6 +34,8 @@ const NOT_RESOURCES: &[&str] = &[
 pub struct Resolver<'c> {
     /// Module config path (`""`, `module.net`, `module.net.module.sub`) → module.
     modules: HashMap<String, &'c ConfigModule>,
+    /// (module config path, `type.name`) → configuration block.
+    resources: HashMap<(String, &'c str), &'c ConfigResource>,
     /// Full resource base address (`module.net[0].aws_subnet.public`) → instance keys
     /// (`""` for a resource without count/for_each, else `[0]`, `["a"]`).
     instances: BTreeMap<String, Vec<String>>,
@@ -58,8 +60,17 @@ impl<'c> Resolver<'c> {
     pub fn new(root: &'c ConfigModule) -> Self {
         let mut modules = HashMap::new();
         index_modules(root, String::new(), &mut modules);
+        let resources = modules
+            .iter()
+            .flat_map(|(path, m)| {
+                m.resources
+                    .iter()
+                    .map(move |r| ((path.clone(), r.address.as_str()), r))
+            })
+            .collect();
         Resolver {
             modules,
+            resources,
             instances: BTreeMap::new(),
             module_instances: Vec::new(),
         }
@@ -79,8 +90,7 @@ impl<'c> Resolver<'c> {
 
     /// The configuration block of a resource in a module instance.
     pub fn resource(&self, module: &str, address: &str) -> Option<&'c ConfigResource> {
-        let m = self.modules.get(&config_path(module))?;
-        m.resources.iter().find(|r| r.address == address)
+        self.resources.get(&(config_path(module), address)).copied()
     }
 
     /// Module config paths with their call `source`, to find `.tf` files of local modules.

@@ -700,3 +700,125 @@ fn recognises_plans_and_states_only() {
     let e = load_str(r#"{"format_version":"1.0","values":{"outputs":{}}}"#).unwrap();
     assert_eq!(e.warnings.len(), 1, "not a state: {:?}", e.warnings);
 }
+
+/// Load time of a big plan: `VPCLINT_BIG_PLAN=path cargo test --release big_plan -- --ignored
+/// --nocapture` (the plan is generated, not committed).
+#[test]
+#[ignore]
+fn big_plan_load_time() {
+    let Ok(path) = std::env::var("VPCLINT_BIG_PLAN") else {
+        return;
+    };
+    let path = PathBuf::from(path);
+    let text = std::fs::read_to_string(&path).expect("big plan is readable");
+    let size = text.len();
+    let start = std::time::Instant::now();
+    let mut e = Estate::default();
+    crate::load::load_text(&mut e, &path, text).expect("big plan loads");
+    eprintln!(
+        "{} MB: {:?}, {} subnets, {} groups, {} instances",
+        size / 1_000_000,
+        start.elapsed(),
+        e.subnets.len(),
+        e.security_groups.len(),
+        e.instances.len()
+    );
+}
+
+#[test]
+fn kinds_missing_from_the_real_plans() {
+    // Hand-written state (fixtures/terraform/kinds, marked in the README).
+    let e = load("kinds/state.json");
+    assert!(e.warnings.is_empty(), "{:?}", e.warnings);
+    let vpc = e.vpcs.get_by_id("vpc-1").unwrap();
+    assert_eq!(vpc.cidrs_v6[0].to_string(), "2600:1f18:abc:de00::/56");
+    assert_eq!(vpc.meta.tags.get("env"), Some("test"), "tags_all");
+    assert_eq!(vpc.meta.owner_id.as_deref(), Some("123456789012"));
+    let eigw = e.egress_only_gateways.get_by_id("eigw-1").unwrap();
+    assert_eq!(eigw.vpc_ids, ["vpc-1"]);
+
+    // aws_default_route_table adopted the main table; aws_main_route_table_association
+    // then moved "main" to rtb-pub. No synthesized table.
+    assert_eq!(ids(&e.route_tables, |t| &t.meta), ["rtb-main", "rtb-pub"]);
+    let main = e.route_tables.get_by_id("rtb-main").unwrap();
+    assert!(!main.is_main());
+    assert_eq!(main.routes.len(), 3, "local v4, local v6, ::/0 via eigw");
+    assert_eq!(main.routes[2].target, RouteTarget::EgressOnlyInternetGateway("eigw-1".into()));
+    let public = e.route_tables.get_by_id("rtb-pub").unwrap();
+    assert!(public.is_main());
+    assert!(public.associations.iter().any(|a| a.subnet_id.as_deref() == Some("subnet-b")));
+    let v6: Vec<_> = public.routes.iter().map(|r| &r.target).collect();
+    assert_eq!(
+        v6,
+        [
+            &RouteTarget::Local,
+            &RouteTarget::Local,
+            &RouteTarget::InternetGateway("igw-1".into()),
+            &RouteTarget::EgressOnlyInternetGateway("eigw-1".into())
+        ]
+    );
+
+    // NACLs: the adopted default (ICMP echo, an IPv6 deny) and an association moving subnet-b.
+    let def = e.network_acls.get_by_id("acl-def").unwrap();
+    assert!(def.is_default);
+    assert_eq!(def.subnet_ids, ["subnet-a"]);
+    let icmp = def.entries.iter().find(|x| x.rule_number == 100 && !x.egress).unwrap();
+    assert_eq!((icmp.protocol, icmp.ports), (Protocol::ICMP, PortSpec::Icmp { icmp_type: Some(8), code: Some(0) }));
+    let deny = def.entries.iter().find(|x| x.rule_number == 110).unwrap();
+    assert!(!deny.allow && deny.cidr.to_string() == "::/0");
+    assert_eq!(e.network_acls.get_by_id("acl-b").unwrap().subnet_ids, ["subnet-b"]);
+    assert_eq!(e.network_acls.len(), 2);
+
+    // Groups: the adopted default has no rules; provider-5 rule resources attach.
+    let default = group(&e, "sg-def");
+    assert!(default.is_default() && default.ingress.is_empty() && default.egress.is_empty());
+    let web = group(&e, "sg-web");
+    assert_eq!(rules(web, Direction::Ingress), ["all all ports ::/0"]);
+    assert_eq!(rules(web, Direction::Egress), ["tcp port 5432 group sg-db"]);
+    assert_eq!(web.ingress[0].rule_id.as_deref(), Some("sgr-1"));
+    let db = group(&e, "sg-db");
+    assert_eq!(db.ingress[0].ports, PortSpec::Icmp { icmp_type: Some(8), code: None });
+
+    // Launch template settings fill what the instance leaves unset.
+    let lt = e.instances.get_by_id("i-lt").unwrap();
+    assert_eq!(lt.subnet_id.as_deref(), Some("subnet-a"));
+    assert_eq!(lt.group_ids, ["sg-web"]);
+    assert_eq!(lt.key_name.as_deref(), Some("ops"));
+    assert_eq!(lt.metadata.http_tokens.as_deref(), Some("optional"));
+    let eth0 = e.interfaces.get_by_id("i-lt/eth0").unwrap();
+    assert_eq!(eth0.public_ips[0].to_string(), "54.1.2.3");
+    assert_eq!(eth0.ipv6_addresses[0].to_string(), "2600:1f18:abc:de01::10");
+    let extra = e.interfaces.get_by_id("eni-1").unwrap();
+    assert_eq!(extra.instance_id.as_deref(), Some("i-lt"));
+    assert_eq!((extra.vpc_id.as_str(), extra.group_ids.as_slice()), ("vpc-1", &["sg-web".to_string()][..]));
+    // Group names resolve to ids; no group at all means the VPC's default group.
+    assert_eq!(e.instances.get_by_id("i-c").unwrap().group_ids, ["sg-web"]);
+    let nogroup = e.instances.get_by_id("i-n").unwrap();
+    assert_eq!(nogroup.group_ids, ["sg-def"]);
+    assert!(!nogroup.is_live());
+    assert_eq!(e.interfaces.get_by_id("i-n/eth0").unwrap().group_ids, ["sg-def"]);
+    // aws_eip_association: the address lands on the instance's interface.
+    assert_eq!(e.interfaces.get_by_id("i-c/eth0").unwrap().public_ips[0].to_string(), "198.51.100.7");
+    let nat = e.nat_gateways.get_by_id("nat-1").unwrap();
+    assert_eq!((nat.connectivity.as_str(), nat.private_ips[0].to_string()), ("private", "10.40.1.5".to_string()));
+
+    // aws_alb (network, internal, subnet_mapping), weighted forward, an IP target.
+    let lb = e.load_balancers.iter().next().unwrap();
+    assert_eq!((lb.scheme.as_str(), lb.lb_type.as_str()), ("internal", "network"));
+    assert_eq!(lb.subnet_ids, ["subnet-a"]);
+    let l = e.listeners.iter().next().unwrap();
+    assert_eq!(l.target_group_arns.len(), 1);
+    assert_eq!((l.port, l.protocol.as_str()), (22, "TCP"));
+    let tg = e.target_groups.iter().next().unwrap();
+    assert_eq!((tg.target_type.as_str(), tg.preserve_client_ip), ("ip", Some(true)));
+    assert_eq!(tg.load_balancer_arns, [lb.meta.id.clone()]);
+    assert_eq!(e.targets[0].target_id, "10.40.1.30");
+
+    let db = e.databases.get_by_id("billing").unwrap();
+    assert_eq!((db.engine.as_str(), db.port, db.encrypted, db.publicly_accessible), ("mysql", Some(3306), true, false));
+    assert_eq!(db.subnet_ids, ["subnet-a", "subnet-b"]);
+    assert_eq!(db.endpoint.as_deref(), Some("billing.example"));
+    let kp = e.key_pairs.get_by_id("key-1").unwrap();
+    assert_eq!((kp.name.as_str(), kp.key_type.as_deref()), ("ops", Some("rsa")));
+    assert!(e.key_pairs.find("aws_key_pair.ops").is_some());
+}

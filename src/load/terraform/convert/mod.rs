@@ -47,6 +47,7 @@ const CONVERTERS: &[(&str, u8, Convert)] = &[
     ("aws_alb_target_group", 0, services::target_group),
     ("aws_nat_gateway", 1, network::nat_gateway),
     ("aws_route", 1, network::route),
+    ("aws_eip_association", 1, network::eip_association),
     (
         "aws_route_table_association",
         1,

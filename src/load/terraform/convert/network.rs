@@ -448,6 +448,59 @@ pub fn route(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
     Ok(())
 }
 
+/// `aws_eip_association`: links an elastic IP (by allocation id) to an instance or
+/// interface; the address reaches the interface in `defaults::finish`.
+pub fn eip_association(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
+    let res = ctx.res(inst);
+    let o = &res.obj;
+    let mut unknown = Vec::new();
+    let alloc = one(ctx.link(
+        &res,
+        o,
+        "allocation_id",
+        res.expr("allocation_id"),
+        &["aws_eip"],
+        &mut unknown,
+    )?);
+    let instance = one(ctx.link(
+        &res,
+        o,
+        "instance_id",
+        res.expr("instance_id"),
+        &["aws_instance"],
+        &mut unknown,
+    )?);
+    let eni = one(ctx.link(
+        &res,
+        o,
+        "network_interface_id",
+        res.expr("network_interface_id"),
+        &["aws_network_interface"],
+        &mut unknown,
+    )?);
+    match ctx.estate.elastic_ips.get_by_id_mut(&alloc) {
+        Some(e) => {
+            e.instance_id = non_empty(instance).or(e.instance_id.take());
+            e.interface_id = non_empty(eni).or(e.interface_id.take());
+            let address = &inst.address;
+            e.meta
+                .unknown
+                .extend(unknown.into_iter().map(|u| format!("{address}.{u}")));
+        }
+        None => {
+            let path = ctx.err.path.clone();
+            ctx.estate.warn(
+                path,
+                format!(
+                    "{}: elastic IP {alloc:?} is not in this plan or state; skipped",
+                    inst.address
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
 pub fn route_table_association(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> {
     let res = ctx.res(inst);
     let o = &res.obj;
@@ -504,6 +557,12 @@ pub fn main_route_table_association(ctx: &mut Ctx, inst: &Inst) -> Result<(), Lo
         &mut unknown,
     )?);
     let vpc = one(ctx.link(&res, o, "vpc_id", res.expr("vpc_id"), VPCS, &mut unknown)?);
+    // A VPC has one main table: the association moves it from the previous one.
+    for t in ctx.estate.route_tables.iter_mut() {
+        if t.vpc_id == vpc && t.meta.id != table {
+            t.associations.retain(|a| !a.main);
+        }
+    }
     ctx.later.own_main_table.push(vpc);
     let address = inst.address.clone();
     attach_to_table(ctx, &table, &address, |t| {
