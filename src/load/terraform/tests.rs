@@ -743,10 +743,16 @@ fn kinds_missing_from_the_real_plans() {
     let main = e.route_tables.get_by_id("rtb-main").unwrap();
     assert!(!main.is_main());
     assert_eq!(main.routes.len(), 3, "local v4, local v6, ::/0 via eigw");
-    assert_eq!(main.routes[2].target, RouteTarget::EgressOnlyInternetGateway("eigw-1".into()));
+    assert_eq!(
+        main.routes[2].target,
+        RouteTarget::EgressOnlyInternetGateway("eigw-1".into())
+    );
     let public = e.route_tables.get_by_id("rtb-pub").unwrap();
     assert!(public.is_main());
-    assert!(public.associations.iter().any(|a| a.subnet_id.as_deref() == Some("subnet-b")));
+    assert!(public
+        .associations
+        .iter()
+        .any(|a| a.subnet_id.as_deref() == Some("subnet-b")));
     let v6: Vec<_> = public.routes.iter().map(|r| &r.target).collect();
     assert_eq!(
         v6,
@@ -762,11 +768,27 @@ fn kinds_missing_from_the_real_plans() {
     let def = e.network_acls.get_by_id("acl-def").unwrap();
     assert!(def.is_default);
     assert_eq!(def.subnet_ids, ["subnet-a"]);
-    let icmp = def.entries.iter().find(|x| x.rule_number == 100 && !x.egress).unwrap();
-    assert_eq!((icmp.protocol, icmp.ports), (Protocol::ICMP, PortSpec::Icmp { icmp_type: Some(8), code: Some(0) }));
+    let icmp = def
+        .entries
+        .iter()
+        .find(|x| x.rule_number == 100 && !x.egress)
+        .unwrap();
+    assert_eq!(
+        (icmp.protocol, icmp.ports),
+        (
+            Protocol::ICMP,
+            PortSpec::Icmp {
+                icmp_type: Some(8),
+                code: Some(0)
+            }
+        )
+    );
     let deny = def.entries.iter().find(|x| x.rule_number == 110).unwrap();
     assert!(!deny.allow && deny.cidr.to_string() == "::/0");
-    assert_eq!(e.network_acls.get_by_id("acl-b").unwrap().subnet_ids, ["subnet-b"]);
+    assert_eq!(
+        e.network_acls.get_by_id("acl-b").unwrap().subnet_ids,
+        ["subnet-b"]
+    );
     assert_eq!(e.network_acls.len(), 2);
 
     // Groups: the adopted default has no rules; provider-5 rule resources attach.
@@ -777,7 +799,13 @@ fn kinds_missing_from_the_real_plans() {
     assert_eq!(rules(web, Direction::Egress), ["tcp port 5432 group sg-db"]);
     assert_eq!(web.ingress[0].rule_id.as_deref(), Some("sgr-1"));
     let db = group(&e, "sg-db");
-    assert_eq!(db.ingress[0].ports, PortSpec::Icmp { icmp_type: Some(8), code: None });
+    assert_eq!(
+        db.ingress[0].ports,
+        PortSpec::Icmp {
+            icmp_type: Some(8),
+            code: None
+        }
+    );
 
     // Launch template settings fill what the instance leaves unset.
     let lt = e.instances.get_by_id("i-lt").unwrap();
@@ -790,35 +818,64 @@ fn kinds_missing_from_the_real_plans() {
     assert_eq!(eth0.ipv6_addresses[0].to_string(), "2600:1f18:abc:de01::10");
     let extra = e.interfaces.get_by_id("eni-1").unwrap();
     assert_eq!(extra.instance_id.as_deref(), Some("i-lt"));
-    assert_eq!((extra.vpc_id.as_str(), extra.group_ids.as_slice()), ("vpc-1", &["sg-web".to_string()][..]));
+    assert_eq!(
+        (extra.vpc_id.as_str(), extra.group_ids.as_slice()),
+        ("vpc-1", &["sg-web".to_string()][..])
+    );
     // Group names resolve to ids; no group at all means the VPC's default group.
     assert_eq!(e.instances.get_by_id("i-c").unwrap().group_ids, ["sg-web"]);
     let nogroup = e.instances.get_by_id("i-n").unwrap();
     assert_eq!(nogroup.group_ids, ["sg-def"]);
     assert!(!nogroup.is_live());
-    assert_eq!(e.interfaces.get_by_id("i-n/eth0").unwrap().group_ids, ["sg-def"]);
+    assert_eq!(
+        e.interfaces.get_by_id("i-n/eth0").unwrap().group_ids,
+        ["sg-def"]
+    );
     // aws_eip_association: the address lands on the instance's interface.
-    assert_eq!(e.interfaces.get_by_id("i-c/eth0").unwrap().public_ips[0].to_string(), "198.51.100.7");
+    assert_eq!(
+        e.interfaces.get_by_id("i-c/eth0").unwrap().public_ips[0].to_string(),
+        "198.51.100.7"
+    );
     let nat = e.nat_gateways.get_by_id("nat-1").unwrap();
-    assert_eq!((nat.connectivity.as_str(), nat.private_ips[0].to_string()), ("private", "10.40.1.5".to_string()));
+    assert_eq!(
+        (nat.connectivity.as_str(), nat.private_ips[0].to_string()),
+        ("private", "10.40.1.5".to_string())
+    );
 
     // aws_alb (network, internal, subnet_mapping), weighted forward, an IP target.
     let lb = e.load_balancers.iter().next().unwrap();
-    assert_eq!((lb.scheme.as_str(), lb.lb_type.as_str()), ("internal", "network"));
+    assert_eq!(
+        (lb.scheme.as_str(), lb.lb_type.as_str()),
+        ("internal", "network")
+    );
     assert_eq!(lb.subnet_ids, ["subnet-a"]);
     let l = e.listeners.iter().next().unwrap();
     assert_eq!(l.target_group_arns.len(), 1);
     assert_eq!((l.port, l.protocol.as_str()), (22, "TCP"));
     let tg = e.target_groups.iter().next().unwrap();
-    assert_eq!((tg.target_type.as_str(), tg.preserve_client_ip), ("ip", Some(true)));
-    assert_eq!(tg.load_balancer_arns, [lb.meta.id.clone()]);
+    assert_eq!(
+        (tg.target_type.as_str(), tg.preserve_client_ip),
+        ("ip", Some(true))
+    );
+    assert_eq!(tg.load_balancer_arns, std::slice::from_ref(&lb.meta.id));
     assert_eq!(e.targets[0].target_id, "10.40.1.30");
 
     let db = e.databases.get_by_id("billing").unwrap();
-    assert_eq!((db.engine.as_str(), db.port, db.encrypted, db.publicly_accessible), ("mysql", Some(3306), true, false));
+    assert_eq!(
+        (
+            db.engine.as_str(),
+            db.port,
+            db.encrypted,
+            db.publicly_accessible
+        ),
+        ("mysql", Some(3306), true, false)
+    );
     assert_eq!(db.subnet_ids, ["subnet-a", "subnet-b"]);
     assert_eq!(db.endpoint.as_deref(), Some("billing.example"));
     let kp = e.key_pairs.get_by_id("key-1").unwrap();
-    assert_eq!((kp.name.as_str(), kp.key_type.as_deref()), ("ops", Some("rsa")));
+    assert_eq!(
+        (kp.name.as_str(), kp.key_type.as_deref()),
+        ("ops", Some("rsa"))
+    );
     assert!(e.key_pairs.find("aws_key_pair.ops").is_some());
 }
