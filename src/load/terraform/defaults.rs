@@ -283,7 +283,11 @@ fn set_instance_groups(ctx: &mut Ctx, inst_id: &str, ids: Vec<String>, extend: b
         return;
     };
     if extend {
-        inst.group_ids.extend(ids.iter().cloned());
+        for id in ids {
+            if !inst.group_ids.contains(&id) {
+                inst.group_ids.push(id);
+            }
+        }
     } else {
         inst.group_ids = ids.clone();
     }

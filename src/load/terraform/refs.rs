@@ -403,4 +403,110 @@ mod tests {
         assert_eq!(instance_key(Some(&Value::from("a"))), r#"["a"]"#);
         assert_eq!(instance_key(Some(&Value::from(2))), "[2]");
     }
+
+    fn config() -> ConfigModule {
+        let json = serde_json::json!({
+            "resources": [],
+            "module_calls": {"net": {
+                "source": "./net",
+                "expressions": {"cidr": {"constant_value": "10.0.0.0/16"}},
+                "module": {
+                    "resources": [],
+                    "outputs": {
+                        "ids": {"expression": {"references": ["aws_subnet.s"]}},
+                        "first": {"expression": {"references": ["aws_subnet.s[0].id", "aws_subnet.s[0]", "aws_subnet.s"]}}
+                    }
+                }
+            }}
+        });
+        serde_json::from_value(json).unwrap()
+    }
+
+    fn refs(r: &[&str]) -> Vec<String> {
+        r.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn count_references_pick_the_matching_instance_or_all() {
+        let cfg = config();
+        let mut r = Resolver::new(&cfg);
+        for k in ["[0]", "[1]"] {
+            r.add_instance("aws_subnet.s", k);
+            r.add_instance("aws_instance.i", k);
+        }
+        r.add_instance("aws_instance.one", "");
+        let from = |key, base, single| From {
+            module: "",
+            key,
+            base,
+            single,
+        };
+        // `aws_subnet.s[count.index].id`
+        let got = r.resolve(
+            &refs(&["aws_subnet.s", "count.index"]),
+            from("[1]", "aws_instance.i", true),
+        );
+        assert_eq!(got, ["aws_subnet.s[1]"]);
+        // `aws_subnet.s[0].id`
+        let got = r.resolve(
+            &refs(&["aws_subnet.s[0].id", "aws_subnet.s[0]", "aws_subnet.s"]),
+            from("[1]", "aws_instance.i", true),
+        );
+        assert_eq!(got, ["aws_subnet.s[0]"]);
+        // A bare reference from a resource with the same count, single-valued: same key.
+        let got = r.resolve(
+            &refs(&["aws_subnet.s"]),
+            from("[1]", "aws_instance.i", true),
+        );
+        assert_eq!(got, ["aws_subnet.s[1]"]);
+        // The same into a list attribute (`aws_subnet.s[*].id`): every instance.
+        let got = r.resolve(
+            &refs(&["aws_subnet.s"]),
+            from("[1]", "aws_instance.i", false),
+        );
+        assert_eq!(got, ["aws_subnet.s[0]", "aws_subnet.s[1]"]);
+        // From a resource without count: every instance.
+        let got = r.resolve(&refs(&["aws_subnet.s"]), from("", "aws_instance.one", true));
+        assert_eq!(got, ["aws_subnet.s[0]", "aws_subnet.s[1]"]);
+        // Not resources.
+        let got = r.resolve(
+            &refs(&["var.x", "local.y", "data.aws_vpc.v.id", "path.module"]),
+            from("", "", false),
+        );
+        assert!(got.is_empty());
+    }
+
+    #[test]
+    fn module_outputs_and_variables() {
+        let cfg = config();
+        let mut r = Resolver::new(&cfg);
+        r.add_instance("module.net.aws_subnet.s", "[0]");
+        r.add_instance("module.net.aws_subnet.s", "[1]");
+        r.add_module_instance("module.net");
+        let root = From {
+            module: "",
+            key: "",
+            base: "",
+            single: false,
+        };
+        let got = r.resolve(&refs(&["module.net.ids", "module.net"]), root);
+        assert_eq!(
+            got,
+            ["module.net.aws_subnet.s[0]", "module.net.aws_subnet.s[1]"]
+        );
+        let got = r.resolve(&refs(&["module.net.first", "module.net"]), root);
+        assert_eq!(got, ["module.net.aws_subnet.s[0]"]);
+        // A variable set to a constant names no resource.
+        let inside = From {
+            module: "module.net",
+            key: "",
+            base: "",
+            single: false,
+        };
+        assert!(r.resolve(&refs(&["var.cidr"]), inside).is_empty());
+        assert_eq!(
+            r.module_sources(),
+            [("module.net".to_string(), "./net".to_string())]
+        );
+    }
 }
