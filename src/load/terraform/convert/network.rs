@@ -8,7 +8,7 @@ use crate::load::terraform::obj::Obj;
 use crate::load::terraform::Inst;
 use crate::model::{
     EgressOnlyInternetGateway, ElasticIp, InternetGateway, NatGateway, Route, RouteAssociation,
-    RouteDestination, RouteTable, RouteTarget, Source, Subnet, Vpc,
+    RouteDestination, RouteTable, RouteTarget, Subnet, Vpc,
 };
 
 const VPCS: &[&str] = &["aws_vpc", "aws_default_vpc"];
@@ -385,11 +385,7 @@ fn route_from<'c>(
     } else {
         // A route whose destination is unknown: read as the default route, the widest.
         unknown.push(dotted(label, k4));
-        RouteDestination::Cidr(
-            "0.0.0.0/0"
-                .parse()
-                .map_err(|_| o.err.invalid(&o.pointer, "internal"))?,
-        )
+        RouteDestination::Cidr(ipnet::IpNet::V4(ipnet::Ipv4Net::default()))
     };
     let mut target = None;
     for (attr, types, make) in TARGETS {
@@ -420,7 +416,7 @@ fn route_from<'c>(
         destination,
         target,
         blackhole: false,
-        source: Source::new(ctx.file, o.pointer.trim_end_matches("/values")),
+        source: o.source(),
     }))
 }
 
