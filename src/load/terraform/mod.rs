@@ -4,11 +4,27 @@
 //! A plan is read from `planned_values` (what will exist after apply: a resource being
 //! deleted is absent there), with `resource_changes[].change.after_unknown` telling which
 //! values are only known after apply and the `configuration` section's `references` linking
-//! resources whose ids do not exist yet ([`refs`]). A state is read from `values`.
+//! resources whose ids do not exist yet (module `refs`). A state is read from `values`.
 //!
 //! Naming: an object's `meta.id` is its AWS id when known, else its full Terraform address;
 //! `meta.address` is always the address and both find the object in its arena. Fields that
 //! point at other objects hold the other object's `meta.id`.
+//!
+//! Values still unknown after following references are read so that nothing looks safer
+//! than apply may make it, and recorded in `meta.unknown` (attribute paths): an unknown
+//! CIDR or prefix list in a security-group rule is `0.0.0.0/0` / `::/0`; an unknown NACL
+//! allow entry covers everyone while an unknown deny entry is dropped; an unknown route
+//! destination is the default route; an unknown protocol is all protocols. An attribute
+//! the configuration does not set is merely computed by the provider and not recorded.
+//!
+//! What AWS creates without a resource (default group, NACL and main table of a new VPC,
+//! local routes, primary interfaces, public addresses) is made explicit in module `defaults`.
+//! Unmodelled resource types are counted and reported in one warning per file; data
+//! sources are skipped. Sensitive values are removed right after parsing.
+//!
+//! Locations: `meta.source` is the `resource` block in the `.tf` files when they are found
+//! ([`LoadOptions::source_dir`], else the JSON file's directory), else the JSON pointer of
+//! the resource; rules, entries, routes and targets point at their JSON block.
 
 mod convert;
 mod defaults;
