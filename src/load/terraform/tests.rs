@@ -15,24 +15,32 @@ fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// Loads one JSON text the way the dispatcher does (kept local so these tests do not depend
+/// on the dispatcher's API): register the file, split it, load what is Terraform JSON.
+fn load_at(path: &Path, text: String) -> Result<Estate, LoadError> {
+    let mut estate = Estate::default();
+    let text: std::sync::Arc<str> = std::sync::Arc::from(text);
+    let shown = path.to_string_lossy().replace('\\', "/");
+    let file = estate.add_file(crate::model::SourceFile::new(
+        path.to_path_buf(),
+        Some(text.clone()),
+    ));
+    for doc in crate::load::document::Document::split(&shown, file, &text)? {
+        if super::recognises(&doc) {
+            super::load(&mut estate, &doc)?;
+        }
+    }
+    Ok(estate)
+}
+
 fn load(rel: &str) -> Estate {
     let path = fixture(rel);
     let text = std::fs::read_to_string(&path).expect("fixture is readable");
-    let mut estate = Estate::default();
-    if let Err(e) = crate::load::load_text(&mut estate, &path, text) {
-        panic!("{rel}: {e}");
-    }
-    estate
+    load_at(&path, text).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
 fn load_str(text: &str) -> Result<Estate, LoadError> {
-    let mut estate = Estate::default();
-    crate::load::load_text(
-        &mut estate,
-        Path::new("/nonexistent/bad.json"),
-        text.to_string(),
-    )?;
-    Ok(estate)
+    load_at(Path::new("/nonexistent/bad.json"), text.to_string())
 }
 
 fn group<'e>(e: &'e Estate, name: &str) -> &'e SecurityGroup {
@@ -695,10 +703,22 @@ fn wrong_types_are_errors_with_file_and_pointer() {
 
 #[test]
 fn recognises_plans_and_states_only() {
-    let e = load_str(r#"{"format_version":"1.0","values":{"root_module":{}}}"#).unwrap();
-    assert!(e.warnings.is_empty());
-    let e = load_str(r#"{"format_version":"1.0","values":{"outputs":{}}}"#).unwrap();
-    assert_eq!(e.warnings.len(), 1, "not a state: {:?}", e.warnings);
+    let recognised = |text: &str| {
+        let docs = crate::load::document::Document::split("x.json", crate::model::FileIx(0), text)
+            .unwrap();
+        super::recognises(&docs[0])
+    };
+    assert!(recognised(
+        r#"{"format_version":"1.0","values":{"root_module":{}}}"#
+    ));
+    assert!(recognised(
+        r#"{"format_version":"1.2","planned_values":{}}"#
+    ));
+    assert!(recognised(r#"{"format_version":"1.2","configuration":{}}"#));
+    assert!(!recognised(
+        r#"{"format_version":"1.0","values":{"outputs":{}}}"#
+    ));
+    assert!(!recognised(r#"{"Vpcs":[]}"#));
 }
 
 /// Load time of a big plan: `VPCLINT_BIG_PLAN=path cargo test --release big_plan -- --ignored
@@ -713,8 +733,7 @@ fn big_plan_load_time() {
     let text = std::fs::read_to_string(&path).expect("big plan is readable");
     let size = text.len();
     let start = std::time::Instant::now();
-    let mut e = Estate::default();
-    crate::load::load_text(&mut e, &path, text).expect("big plan loads");
+    let e = load_at(&path, text).expect("big plan loads");
     eprintln!(
         "{} MB: {:?}, {} subnets, {} groups, {} instances",
         size / 1_000_000,
