@@ -721,16 +721,22 @@ fn recognises_plans_and_states_only() {
     assert!(!recognised(r#"{"Vpcs":[]}"#));
 }
 
-/// Load time of a big plan: `VPCLINT_BIG_PLAN=path cargo test --release big_plan -- --ignored
-/// --nocapture` (the plan is generated, not committed).
+/// Load time of a big plan: `cargo test --release big_plan -- --ignored --nocapture` times
+/// the web-two-tier plan wrapped 500 times (22 MB, generated), or the file named by
+/// `VPCLINT_BIG_PLAN`.
 #[test]
 #[ignore]
 fn big_plan_load_time() {
-    let Ok(path) = std::env::var("VPCLINT_BIG_PLAN") else {
-        return;
+    let (path, text) = match std::env::var("VPCLINT_BIG_PLAN") {
+        Ok(p) => {
+            let text = std::fs::read_to_string(&p).expect("big plan is readable");
+            (PathBuf::from(p), text)
+        }
+        Err(_) => (
+            PathBuf::from("generated-big-plan.json"),
+            wrapped_web_two_tier(500),
+        ),
     };
-    let path = PathBuf::from(path);
-    let text = std::fs::read_to_string(&path).expect("big plan is readable");
     let size = text.len();
     let start = std::time::Instant::now();
     let e = load_at(&path, text).expect("big plan loads");
@@ -897,4 +903,107 @@ fn kinds_missing_from_the_real_plans() {
         ("ops", Some("rsa"))
     );
     assert!(e.key_pairs.find("aws_key_pair.ops").is_some());
+}
+
+/// The web-two-tier plan wrapped `n` times in a module called with `for_each`
+/// (`module.env["e0"]`, …), built from the real plan; also used to time big plans.
+fn wrapped_web_two_tier(n: usize) -> String {
+    use serde_json::{json, Value};
+    let text = std::fs::read_to_string(fixture("web-two-tier/plan.json")).expect("fixture");
+    let plan: Value = serde_json::from_str(&text).expect("fixture is JSON");
+    let resources = plan["planned_values"]["root_module"]["resources"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let changes = plan["resource_changes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let prefix = |v: &Value, m: &str| -> Value {
+        let mut v = v.clone();
+        let address = format!("{m}.{}", v["address"].as_str().unwrap_or_default());
+        v["address"] = Value::String(address);
+        v
+    };
+    let mut children = Vec::new();
+    let mut all_changes = Vec::new();
+    for i in 0..n {
+        let m = format!("module.env[\"e{i}\"]");
+        let rs: Vec<Value> = resources.iter().map(|r| prefix(r, &m)).collect();
+        children.push(json!({"address": m, "resources": rs}));
+        all_changes.extend(changes.iter().map(|c| prefix(c, &m)));
+    }
+    json!({
+        "format_version": plan["format_version"],
+        "planned_values": {"root_module": {"child_modules": children}},
+        "resource_changes": all_changes,
+        "configuration": {"root_module": {"module_calls": {"env": {
+            "source": "./env",
+            "module": plan["configuration"]["root_module"]
+        }}}}
+    })
+    .to_string()
+}
+
+#[test]
+fn module_instances_keep_their_own_links() {
+    let e = load_str(&wrapped_web_two_tier(2)).unwrap();
+    assert_eq!(e.subnets.len(), 8);
+    assert_eq!(e.security_groups.len(), 8);
+    let app = e
+        .instances
+        .get_by_id(r#"module.env["e1"].aws_instance.app[1]"#)
+        .unwrap();
+    assert_eq!(
+        app.subnet_id.as_deref(),
+        Some(r#"module.env["e1"].aws_subnet.public[1]"#)
+    );
+    assert_eq!(
+        app.group_ids,
+        [r#"module.env["e1"].aws_security_group.app"#]
+    );
+    let app_sg = group(&e, r#"module.env["e0"].aws_security_group.app"#);
+    assert!(app_sg
+        .ingress
+        .iter()
+        .any(|r| r.peer.describe() == r#"group module.env["e0"].aws_security_group.alb"#));
+}
+
+#[test]
+fn wrong_types_anywhere_never_panic() {
+    use serde_json::Value;
+    let text = std::fs::read_to_string(fixture("small/plan.json")).expect("fixture");
+    let plan: Value = serde_json::from_str(&text).expect("fixture is JSON");
+    let count = plan["planned_values"]["root_module"]["resources"]
+        .as_array()
+        .map_or(0, Vec::len);
+    let wrong = [
+        Value::from(7),
+        Value::from("x"),
+        serde_json::json!([1, {}]),
+        serde_json::json!({"a": 1}),
+    ];
+    let mut errors = 0;
+    for i in 0..count {
+        let keys: Vec<String> = plan["planned_values"]["root_module"]["resources"][i]["values"]
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        for key in keys {
+            for w in &wrong {
+                let mut p = plan.clone();
+                p["planned_values"]["root_module"]["resources"][i]["values"][&key] = w.clone();
+                // Either loads (the value is not read, or reads as a string) or names its place.
+                if let Err(e) = load_str(&p.to_string()) {
+                    errors += 1;
+                    assert!(
+                        e.to_string()
+                            .contains("(at /planned_values/root_module/resources/"),
+                        "{e}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(errors > 50, "{errors}");
 }
