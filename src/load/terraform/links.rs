@@ -27,6 +27,8 @@ pub struct Ctx<'e, 'c> {
     /// Full instance address → resource type.
     kinds: HashMap<String, String>,
     pub unsupported: Unsupported,
+    /// The provider's region, when the configuration names one.
+    pub region: Option<String>,
     /// Work for [`super::defaults::finish`], recorded while converting.
     pub later: Later,
 }
@@ -103,6 +105,7 @@ impl<'e, 'c> Ctx<'e, 'c> {
             ids,
             kinds,
             unsupported: Unsupported::new(),
+            region: None,
             later: Later::default(),
         }
     }
@@ -155,7 +158,13 @@ impl<'e, 'c> Ctx<'e, 'c> {
             id: res.id.clone(),
             address: Some(res.inst.address.clone()),
             owner_id: res.obj.string("owner_id")?,
-            region: None,
+            // A known ARN names the region (state); else the provider's.
+            region: res
+                .obj
+                .string("arn")?
+                .and_then(|a| a.split(':').nth(3).map(str::to_string))
+                .filter(|r| !r.is_empty())
+                .or_else(|| self.region.clone()),
             tags: Tags(tags),
             source,
             unknown: Vec::new(),

@@ -144,6 +144,7 @@ pub fn load_with(estate: &mut Estate, doc: &Document, opts: &LoadOptions) -> Res
     };
     let mut ctx = Ctx::new(estate, doc.file, &err, resolver, &unknown, tf, &insts);
     ctx.later.prior_rules = prior_rules(doc, &err)?;
+    ctx.region = config.region();
     convert::all(&mut ctx, &insts)?;
     defaults::finish(&mut ctx);
     ctx.report_unsupported(doc.path);

@@ -67,7 +67,32 @@ pub struct Change {
 #[derive(Debug, Deserialize, Default)]
 pub struct Configuration {
     #[serde(default)]
+    pub provider_config: BTreeMap<String, ProviderConfig>,
+    #[serde(default)]
     pub root_module: ConfigModule,
+}
+
+/// A `provider` block (its `region` is where the resources live).
+#[derive(Debug, Deserialize, Default)]
+pub struct ProviderConfig {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub expressions: BTreeMap<String, Value>,
+}
+
+impl Configuration {
+    /// The region of the only `aws` provider configuration, when it is a constant. With
+    /// several (aliases), which resource uses which is not worth guessing: `None`.
+    pub fn region(&self) -> Option<String> {
+        let mut aws = self.provider_config.values().filter(|p| p.name == "aws");
+        let only = aws.next()?;
+        if aws.next().is_some() {
+            return None;
+        }
+        let region = only.expressions.get("region")?.get("constant_value")?;
+        region.as_str().map(str::to_string)
+    }
 }
 
 #[derive(Debug, Deserialize, Default)]

@@ -83,6 +83,11 @@ fn web_two_tier_network_objects() {
     assert_eq!(ids(&e.vpcs, |v| &v.meta), ["aws_vpc.main"]);
     let vpc = e.vpcs.get_by_id("aws_vpc.main").unwrap();
     assert_eq!(vpc.cidrs_v4[0].to_string(), "10.20.0.0/16");
+    assert_eq!(
+        vpc.meta.region.as_deref(),
+        Some("us-east-1"),
+        "the provider's region"
+    );
     // assign_generated_ipv6_cidr_block: IPv6 comes at apply, its value is unknown.
     assert_eq!(vpc.meta.unknown, ["ipv6_cidr_block"]);
     assert_eq!(
@@ -479,6 +484,11 @@ fn state_has_real_ids_and_addresses_find_them() {
     let public = e.subnets.get_by_id("aws_subnet.public").unwrap();
     assert_eq!(public.meta.id, "subnet-cd6b5a8602ba755d5");
     assert_eq!(public.meta.address.as_deref(), Some("aws_subnet.public"));
+    assert_eq!(
+        public.meta.region.as_deref(),
+        Some("us-east-1"),
+        "from the ARN"
+    );
     assert_eq!(public.vpc_id, "vpc-b0c81d29967079926");
     let web = e.instances.get_by_id("aws_instance.web").unwrap();
     assert_eq!(web.meta.id, "i-ccda7970645202884");
