@@ -183,7 +183,19 @@ impl<'e, 'c> Ctx<'e, 'c> {
         types: &[&str],
         unknown: &mut Vec<String>,
     ) -> Result<Vec<String>, crate::error::LoadError> {
-        let known = obj.strings(attr)?;
+        let mut known = obj.strings(attr)?;
+        if obj.is_partly_unknown(attr) {
+            // `[aws_security_group.a.id, "sg-123"]`: the known ids plus the referenced ones.
+            for id in self
+                .linked(res, expr, types, false)
+                .into_iter()
+                .map(|(_, id)| id)
+            {
+                if !known.contains(&id) {
+                    known.push(id);
+                }
+            }
+        }
         if !known.is_empty() {
             return Ok(known);
         }
@@ -214,7 +226,18 @@ impl<'e, 'c> Ctx<'e, 'c> {
         expr: Option<&Value>,
         types: &[&str],
     ) -> Result<Vec<String>, crate::error::LoadError> {
-        let known = o.strings(attr)?;
+        let mut known = o.strings(attr)?;
+        if o.is_partly_unknown(attr) {
+            for id in self
+                .linked(res, expr, types, false)
+                .into_iter()
+                .map(|(_, id)| id)
+            {
+                if !known.contains(&id) {
+                    known.push(id);
+                }
+            }
+        }
         if !known.is_empty() || !o.is_unknown(attr) {
             return Ok(known);
         }

@@ -70,6 +70,18 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// Whether some elements of the list `key` are unknown (`[true, false]` in the plan's
+    /// `after_unknown`) while others are known.
+    pub fn is_partly_unknown(&self, key: &str) -> bool {
+        match self.unknown {
+            Some(Value::Object(m)) => match m.get(key) {
+                Some(Value::Array(items)) => items.iter().any(|i| i == &Value::Bool(true)),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     /// A non-empty string (Terraform writes `""` for unset computed strings).
     pub fn string(&self, key: &str) -> Result<Option<String>, LoadError> {
         match self.get(key) {

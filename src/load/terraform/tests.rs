@@ -1017,3 +1017,26 @@ fn wrong_types_anywhere_never_panic() {
     }
     assert!(errors > 50, "{errors}");
 }
+
+#[test]
+fn partly_unknown_lists_keep_known_and_referenced_ids() {
+    // `vpc_security_group_ids = [aws_security_group.a.id, "sg-123"]` before apply.
+    let plan = r#"{"format_version":"1.2",
+      "planned_values":{"root_module":{"resources":[
+        {"address":"aws_security_group.a","mode":"managed","type":"aws_security_group","name":"a",
+         "values":{"name":"a","ingress":[],"egress":[]}},
+        {"address":"aws_instance.i","mode":"managed","type":"aws_instance","name":"i",
+         "values":{"vpc_security_group_ids":[null,"sg-123"]}}]}},
+      "resource_changes":[
+        {"address":"aws_security_group.a","change":{"actions":["create"],"after_unknown":{"id":true}}},
+        {"address":"aws_instance.i","change":{"actions":["create"],
+         "after_unknown":{"id":true,"vpc_security_group_ids":[true,false]}}}],
+      "configuration":{"root_module":{"resources":[
+        {"address":"aws_security_group.a","mode":"managed","type":"aws_security_group","name":"a","expressions":{}},
+        {"address":"aws_instance.i","mode":"managed","type":"aws_instance","name":"i",
+         "expressions":{"vpc_security_group_ids":{"references":["aws_security_group.a.id","aws_security_group.a"]}}}]}}}"#;
+    let e = load_str(plan).unwrap();
+    let i = e.instances.get_by_id("aws_instance.i").unwrap();
+    assert_eq!(i.group_ids, ["sg-123", "aws_security_group.a"]);
+    assert!(i.meta.unknown.is_empty());
+}
