@@ -57,18 +57,35 @@ pub fn finish(ctx: &mut Ctx) {
     listeners_to_target_groups(ctx);
 }
 
-fn synthesized_meta(v: &VpcInfo, id: &Option<String>, attr: &str) -> crate::model::Meta {
+/// The meta of a default object. A new VPC's defaults certainly hold AWS's initial rules;
+/// an existing VPC's (known id) may have been changed outside Terraform, so their rules
+/// (`rules`) are marked as assumed in `meta.unknown`: an AWS CLI export of the same VPC
+/// knows better.
+fn synthesized_meta(
+    v: &VpcInfo,
+    id: &Option<String>,
+    attr: &str,
+    rules: &[&str],
+) -> crate::model::Meta {
     let address = format!("{}.{attr}", v.address);
     let mut meta = crate::model::Meta::new(
         id.clone().unwrap_or_else(|| address.clone()),
         v.source.clone(),
     );
     meta.address = Some(address);
+    if id.is_some() {
+        meta.unknown = rules.iter().map(|r| r.to_string()).collect();
+    }
     meta
 }
 
 fn default_group(ctx: &mut Ctx, v: &VpcInfo) {
-    let meta = synthesized_meta(v, &v.default_sg, "default_security_group_id");
+    let meta = synthesized_meta(
+        v,
+        &v.default_sg,
+        "default_security_group_id",
+        &["ingress", "egress"],
+    );
     let id = meta.id.clone();
     let rule = |direction, peer| SgRule {
         direction,
@@ -107,7 +124,12 @@ fn default_group(ctx: &mut Ctx, v: &VpcInfo) {
 }
 
 fn default_nacl(ctx: &mut Ctx, v: &VpcInfo) {
-    let meta = synthesized_meta(v, &v.default_nacl, "default_network_acl_id");
+    let meta = synthesized_meta(
+        v,
+        &v.default_nacl,
+        "default_network_acl_id",
+        &["ingress", "egress"],
+    );
     let mut nets = vec![IpNet::V4(Ipv4Net::default())];
     if v.ipv6 {
         nets.push(IpNet::V6(Ipv6Net::default()));
@@ -137,7 +159,7 @@ fn default_nacl(ctx: &mut Ctx, v: &VpcInfo) {
 }
 
 fn main_table(ctx: &mut Ctx, v: &VpcInfo) {
-    let meta = synthesized_meta(v, &v.default_table, "default_route_table_id");
+    let meta = synthesized_meta(v, &v.default_table, "default_route_table_id", &["route"]);
     ctx.later.tables.push(meta.id.clone());
     let table = RouteTable {
         meta,

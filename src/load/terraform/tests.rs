@@ -520,8 +520,11 @@ fn state_has_real_ids_and_addresses_find_them() {
         .get_by_id("rtb-b3e2ea7eb694d547f")
         .unwrap()
         .is_main());
+    // Rules of existing defaults Terraform does not manage are assumed, and say so.
+    let default = group(&e, "sg-1243c5c67e5bf5f19");
+    assert_eq!(default.meta.unknown, ["ingress", "egress"]);
     let unknown: usize = e.security_groups.iter().map(|g| g.meta.unknown.len()).sum();
-    assert_eq!(unknown, 0);
+    assert_eq!(unknown, 2);
 }
 
 #[test]
