@@ -1043,3 +1043,29 @@ fn partly_unknown_lists_keep_known_and_referenced_ids() {
     assert_eq!(i.group_ids, ["sg-123", "aws_security_group.a"]);
     assert!(i.meta.unknown.is_empty());
 }
+
+#[test]
+fn unknown_nacl_numbers_and_actions_are_not_errors() {
+    let plan = r#"{"format_version":"1.2",
+      "planned_values":{"root_module":{"resources":[
+        {"address":"aws_network_acl.n","mode":"managed","type":"aws_network_acl","name":"n",
+         "values":{"ingress":[{"protocol":"tcp","from_port":22,"to_port":22}],"egress":[]}}]}},
+      "resource_changes":[{"address":"aws_network_acl.n","change":{"actions":["create"],
+        "after_unknown":{"id":true,"ingress":[{"rule_no":true,"action":true,"cidr_block":true}]}}}]}"#;
+    let e = load_str(plan).unwrap();
+    let acl = e.network_acls.get_by_id("aws_network_acl.n").unwrap();
+    assert_eq!(acl.entries.len(), 1);
+    let x = &acl.entries[0];
+    assert_eq!(
+        (x.rule_number, x.allow, x.cidr.to_string()),
+        (1, true, "0.0.0.0/0".to_string())
+    );
+    assert_eq!(
+        acl.meta.unknown,
+        [
+            "ingress[0].action",
+            "ingress[0].rule_no",
+            "ingress[0].cidr_block"
+        ]
+    );
+}

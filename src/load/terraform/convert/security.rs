@@ -153,6 +153,11 @@ pub fn security_group_rule(ctx: &mut Ctx, inst: &Inst) -> Result<(), LoadError> 
     let dir = match o.string("type")?.as_deref() {
         Some("egress") => Direction::Egress,
         Some("ingress") => Direction::Ingress,
+        // Unknown direction: ingress, where an exposure would be.
+        None if o.is_unknown("type") => {
+            unknown.push("type".into());
+            Direction::Ingress
+        }
         other => {
             return Err(o.err.invalid(
                 &o.at("type"),
@@ -495,29 +500,50 @@ fn nacl_entries(
     label: &str,
     unknown: &mut Vec<String>,
 ) -> Result<Vec<NaclEntry>, LoadError> {
-    let number = o.int(number_key)?.unwrap_or(0);
-    let rule_number = u16::try_from(number)
-        .ok()
-        .filter(|n| (1..=32767).contains(n))
-        .ok_or_else(|| {
-            o.err.invalid(
-                &o.at(number_key),
-                format!("`{number_key}` = {number} is not 1..32766"),
-            )
-        })?;
-    let allow = match o
-        .string(action_key)?
-        .as_deref()
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
+    let mark = |key: &str| {
+        if label.is_empty() {
+            key.to_string()
+        } else {
+            format!("{label}.{key}")
+        }
+    };
+    let action = o.string(action_key)?.map(|a| a.to_ascii_lowercase());
+    let allow = match action.as_deref() {
         Some("allow") => true,
         Some("deny") => false,
+        // Unknown action: an allow (a deny could only hide traffic).
+        None if o.is_unknown(action_key) => {
+            unknown.push(mark(action_key));
+            true
+        }
         other => {
             return Err(o.err.invalid(
                 &o.at(action_key),
                 format!("`{action_key}` should be \"allow\" or \"deny\", not {other:?}"),
             ))
+        }
+    };
+    let rule_number = match o.int(number_key)? {
+        // Unknown number: an allow is evaluated first, a deny last.
+        None if o.is_unknown(number_key) => {
+            unknown.push(mark(number_key));
+            if allow {
+                1
+            } else {
+                32766
+            }
+        }
+        number => {
+            let number = number.unwrap_or(0);
+            u16::try_from(number)
+                .ok()
+                .filter(|n| (1..=32767).contains(n))
+                .ok_or_else(|| {
+                    o.err.invalid(
+                        &o.at(number_key),
+                        format!("`{number_key}` = {number} is not 1..32766"),
+                    )
+                })?
         }
     };
     let protocol = protocol(o, "protocol")?;
@@ -534,11 +560,7 @@ fn nacl_entries(
     nets.extend(cidr6(o, "ipv6_cidr_block")?.map(IpNet::V6));
     for key in ["cidr_block", "ipv6_cidr_block"] {
         if o.is_unknown(key) {
-            unknown.push(if label.is_empty() {
-                key.to_string()
-            } else {
-                format!("{label}.{key}")
-            });
+            unknown.push(mark(key));
             if allow {
                 nets.push(if key == "cidr_block" {
                     any_v4()
