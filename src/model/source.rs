@@ -109,6 +109,8 @@ pub struct Meta {
     /// conservatively (an unknown CIDR as `0.0.0.0/0`); findings can say they rest on them.
     /// On a network interface or instance, `public_ip` means AWS assigns a public IPv4
     /// address at launch whose value is not known yet: treat the interface as public.
+    /// Rules of objects the input implies but does not describe (an existing VPC's default
+    /// group, NACL or main table under Terraform) are assumed and listed here too.
     pub unknown: Vec<String>,
 }
 

@@ -137,7 +137,15 @@ pub fn load_with(estate: &mut Estate, doc: &Document, opts: &LoadOptions) -> Res
     let dir = opts
         .source_dir
         .clone()
-        .or_else(|| estate.file(doc.file).path.parent().map(PathBuf::from));
+        .or_else(|| estate.file(doc.file).path.parent().map(PathBuf::from))
+        // `plan.json` given bare: its directory is the current one.
+        .map(|d| {
+            if d.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                d
+            }
+        });
     let tf = match dir {
         Some(d) => TfLocations::scan(&d, &resolver.module_sources()),
         None => TfLocations::default(),
