@@ -40,7 +40,7 @@ use crate::net::{AddrSet, PacketSet};
 
 use super::compile::{keys_at, reply_ok};
 use super::internet::internet;
-use super::{Place, Reach, Rules};
+use super::{ClassKey, Place, Reach, Rules};
 
 /// The addresses of an interface as an [`AddrSet`]: private IPv4 and IPv6.
 pub(crate) fn private_addrs(eni: &NetworkInterface) -> AddrSet {
@@ -89,6 +89,19 @@ impl<'e> Reach<'e> {
     /// The packets internet clients get through to the interface (addr = client address).
     pub fn internet_to_interface(&self, eni: Idx<NetworkInterface>) -> PacketSet {
         let e = self.estate.interfaces.get(eni);
+        let key = self.class_key(e);
+        if let Some(hit) = self.class_cache.borrow().get(&key) {
+            return hit.clone();
+        }
+        let set = self.internet_to_interface_uncached(e);
+        self.class_cache.borrow_mut().insert(key, set.clone());
+        set
+    }
+
+    /// Interfaces with equal keys get equal [`Reach::internet_to_interface`] sets: the
+    /// set depends only on the subnet (table, ACL, VPC), the existing groups, and which
+    /// address families are public.
+    pub(crate) fn class_key(&self, e: &NetworkInterface) -> ClassKey {
         let mut groups: Vec<String> = e
             .group_ids
             .iter()
@@ -97,18 +110,13 @@ impl<'e> Reach<'e> {
             .collect();
         groups.sort();
         groups.dedup();
-        let key = (
+        (
             e.subnet_id.clone(),
+            e.vpc_id.clone(),
             groups,
             !e.public_ips.is_empty(),
             !e.ipv6_addresses.is_empty(),
-        );
-        if let Some(hit) = self.class_cache.borrow().get(&key) {
-            return hit.clone();
-        }
-        let set = self.internet_to_interface_uncached(e);
-        self.class_cache.borrow_mut().insert(key, set.clone());
-        set
+        )
     }
 
     fn internet_to_interface_uncached(&self, e: &'e NetworkInterface) -> PacketSet {

@@ -51,9 +51,9 @@ pub(crate) struct Place<'a> {
     pub nacl: Option<Idx<NetworkAcl>>,
 }
 
-/// Interfaces that the internet sees alike: subnet, sorted existing groups, has public
-/// IPv4, has IPv6.
-type ClassKey = (String, Vec<String>, bool, bool);
+/// Interfaces that the internet sees alike: subnet, VPC (used when the subnet is missing
+/// from the export), sorted existing groups, has public IPv4, has IPv6.
+pub(crate) type ClassKey = (String, String, Vec<String>, bool, bool);
 
 /// The compiled estate. Build once with [`Reach::new`], then ask many questions.
 pub struct Reach<'e> {
