@@ -2,8 +2,8 @@
 //! can use as a source.
 //!
 //! The list is ENGINE-SPEC.md's, taken from the IANA special-purpose registries
-//! (https://www.iana.org/assignments/iana-ipv4-special-registry/ and
-//! https://www.iana.org/assignments/iana-ipv6-special-registry/): private, shared (CGNAT),
+//! (<https://www.iana.org/assignments/iana-ipv4-special-registry/> and
+//! <https://www.iana.org/assignments/iana-ipv6-special-registry/>): private, shared (CGNAT),
 //! loopback, link-local, documentation, benchmarking, multicast and reserved space.
 
 use std::sync::OnceLock;

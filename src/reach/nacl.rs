@@ -1,7 +1,7 @@
 //! Network ACLs compiled to "allowed by first match" packet sets, per direction.
 //!
 //! Entries are evaluated in ascending rule number and the first match decides; nothing
-//! matching means deny (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html).
+//! matching means deny (<https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html>).
 //! Walking entries in order, an allow entry contributes only what earlier entries did not
 //! already decide: `allowed ∪= entry − covered; covered ∪= entry`.
 

@@ -4,7 +4,7 @@
 //! descending prefix length and subtracting what longer routes already cover gives every
 //! route its region exactly, so "which clients does this table send to the internet
 //! gateway" is a union of regions rather than a per-address lookup
-//! (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables.html#route-tables-priority).
+//! (<https://docs.aws.amazon.com/vpc/latest/userguide/route-tables.html#route-tables-priority>).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
