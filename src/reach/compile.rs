@@ -10,7 +10,7 @@ use crate::net::{icmp_key_range, AddrSet, PacketSet, Protocol};
 
 /// Ephemeral ports a reply may use: ENGINE-SPEC fixes 1024..=65535 (the widest client range
 /// AWS documents, used by NAT gateways and ELB:
-/// https://docs.aws.amazon.com/vpc/latest/userguide/custom-network-acl.html#nacl-ephemeral-ports).
+/// <https://docs.aws.amazon.com/vpc/latest/userguide/custom-network-acl.html#nacl-ephemeral-ports>).
 pub(crate) const EPHEMERAL: (u16, u16) = (1024, 65535);
 
 /// ICMP echo request and reply keys (type * 256 + code).

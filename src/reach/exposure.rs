@@ -11,13 +11,13 @@
 //! the human table renders them as `type 8`, `type 3 code 4`); `[[0,65535]]` for other
 //! protocols and `all`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::model::NetworkInterface;
 use crate::net::{AddrSet, PacketSet, PortSet, Protocol};
 
 use super::internet::internet;
-use super::Reach;
+use super::{ClassKey, Reach};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ExposureKind {
@@ -73,17 +73,32 @@ pub struct Exposure {
 }
 
 impl Exposure {
-    fn sort_key(&self) -> impl Ord + '_ {
+    #[allow(clippy::type_complexity)]
+    fn sort_key(
+        &self,
+    ) -> (
+        String,
+        ExposureKind,
+        ExposurePath,
+        Option<String>,
+        Option<String>,
+        String,
+        Protocol,
+        Vec<(u16, u16)>,
+        Vec<(u32, u32)>,
+        Vec<(u128, u128)>,
+    ) {
         (
-            &self.resource,
+            self.resource.clone(),
             self.kind,
             self.path,
-            &self.via,
-            &self.interface,
-            &self.address,
+            self.via.clone(),
+            self.interface.clone(),
+            self.address.clone(),
             self.protocol,
             self.ports.ranges().to_vec(),
-            self.sources.to_cidrs(),
+            self.sources.v4.ranges().to_vec(),
+            self.sources.v6.ranges().to_vec(),
         )
     }
 }
@@ -99,15 +114,38 @@ struct RowBase<'a> {
     path: ExposurePath,
 }
 
-fn rows(base: &RowBase, set: &PacketSet, out: &mut Vec<Exposure>) {
+/// One exposed block, split by family and already limited to internet sources.
+#[derive(Debug, Clone)]
+struct Block {
+    protocol: Protocol,
+    keys: PortSet,
+    v4: AddrSet,
+    v6: AddrSet,
+}
+
+fn blocks(set: &PacketSet) -> Vec<Block> {
     let world = internet();
-    for g in set.groups() {
-        let sources = g.addrs.intersection(&world);
-        let fams = [
-            (&base.address_v4, sources.intersection(&AddrSet::all_v4())),
-            (&base.address_v6, sources.intersection(&AddrSet::all_v6())),
-        ];
-        for (address, part) in fams {
+    set.groups()
+        .into_iter()
+        .map(|g| {
+            let sources = g.addrs.intersection(&world);
+            Block {
+                protocol: g.protocol,
+                keys: g.keys,
+                v4: sources.intersection(&AddrSet::all_v4()),
+                v6: sources.intersection(&AddrSet::all_v6()),
+            }
+        })
+        .collect()
+}
+
+fn rows(base: &RowBase, set: &PacketSet, out: &mut Vec<Exposure>) {
+    emit(base, &blocks(set), out);
+}
+
+fn emit(base: &RowBase, blocks: &[Block], out: &mut Vec<Exposure>) {
+    for b in blocks {
+        for (address, part) in [(&base.address_v4, &b.v4), (&base.address_v6, &b.v6)] {
             if part.is_empty() {
                 continue;
             }
@@ -117,9 +155,9 @@ fn rows(base: &RowBase, set: &PacketSet, out: &mut Vec<Exposure>) {
                 interface: base.interface.map(str::to_string),
                 via: base.via.map(str::to_string),
                 address: address.clone().unwrap_or_default(),
-                protocol: g.protocol,
-                ports: g.keys.clone(),
-                sources: part,
+                protocol: b.protocol,
+                ports: b.keys.clone(),
+                sources: part.clone(),
                 path: base.path,
             });
         }
@@ -146,11 +184,13 @@ impl<'e> Reach<'e> {
     /// Every exposure of the estate, sorted deterministically and without duplicates.
     pub fn exposures(&self) -> Vec<Exposure> {
         let mut out = Vec::new();
+        // Interfaces of one class share their blocks: group and split them once.
+        let mut per_class: HashMap<ClassKey, Vec<Block>> = HashMap::new();
         for (ix, e) in self.estate.interfaces.indexed() {
-            let set = self.internet_to_interface(ix);
-            if !set.is_empty() {
-                rows(&interface_base(e, ExposurePath::Direct), &set, &mut out);
-            }
+            let b = per_class
+                .entry(self.class_key(e))
+                .or_insert_with(|| blocks(&self.internet_to_interface(ix)));
+            emit(&interface_base(e, ExposurePath::Direct), b, &mut out);
         }
         self.lb_exposures(&mut out);
         for db in self.estate.databases.iter() {
@@ -167,7 +207,7 @@ impl<'e> Reach<'e> {
             };
             rows(&base, &set, &mut out);
         }
-        out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        out.sort_by_cached_key(Exposure::sort_key);
         out.dedup();
         out
     }

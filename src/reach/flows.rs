@@ -4,12 +4,12 @@
 //! needs a public IPv4 on the interface, an IPv6 client an IPv6 address; the subnet's
 //! table must route `a` (longest prefix) to an internet gateway attached to the VPC
 //! (egress-only gateways and NAT gateways never admit inbound:
-//! https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html);
+//! <https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html>);
 //! the subnet ACL must allow the request in and the reply out; a group must allow it in.
 //!
 //! **Interface → interface** (ENGINE-SPEC): same VPC via `local` routes both ways, or
 //! across an active peering named by the routes both ways (peering is not transitive:
-//! https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html); the source's
+//! <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html>); the source's
 //! groups allow egress, the destination's groups ingress; ACLs of both subnets when they
 //! differ, with ONE ephemeral port passing the reply through both.
 //!
@@ -27,7 +27,7 @@
 //! - IPv4 via NAT: the table routes the destination to a NAT gateway in the estate that is
 //!   not `failed`/`deleted`/`deleting` and is `public`, whose own subnet's table routes the
 //!   destination to an internet gateway attached to the NAT's VPC
-//!   (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html). The
+//!   (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html>). The
 //!   interface's ACL must let the request out and the reply in; the NAT subnet's ACL (when
 //!   it is another subnet) must let the request in from the interface's primary private
 //!   address and out to the destination, and the reply (on one ephemeral port) back.
@@ -40,7 +40,7 @@ use crate::net::{AddrSet, PacketSet};
 
 use super::compile::{keys_at, reply_ok};
 use super::internet::internet;
-use super::{Place, Reach, Rules};
+use super::{ClassKey, Place, Reach, Rules};
 
 /// The addresses of an interface as an [`AddrSet`]: private IPv4 and IPv6.
 pub(crate) fn private_addrs(eni: &NetworkInterface) -> AddrSet {
@@ -89,6 +89,19 @@ impl<'e> Reach<'e> {
     /// The packets internet clients get through to the interface (addr = client address).
     pub fn internet_to_interface(&self, eni: Idx<NetworkInterface>) -> PacketSet {
         let e = self.estate.interfaces.get(eni);
+        let key = self.class_key(e);
+        if let Some(hit) = self.class_cache.borrow().get(&key) {
+            return hit.clone();
+        }
+        let set = self.internet_to_interface_uncached(e);
+        self.class_cache.borrow_mut().insert(key, set.clone());
+        set
+    }
+
+    /// Interfaces with equal keys get equal [`Reach::internet_to_interface`] sets: the
+    /// set depends only on the subnet (table, ACL, VPC), the existing groups, and which
+    /// address families are public.
+    pub(crate) fn class_key(&self, e: &NetworkInterface) -> ClassKey {
         let mut groups: Vec<String> = e
             .group_ids
             .iter()
@@ -97,18 +110,13 @@ impl<'e> Reach<'e> {
             .collect();
         groups.sort();
         groups.dedup();
-        let key = (
+        (
             e.subnet_id.clone(),
+            e.vpc_id.clone(),
             groups,
             !e.public_ips.is_empty(),
             !e.ipv6_addresses.is_empty(),
-        );
-        if let Some(hit) = self.class_cache.borrow().get(&key) {
-            return hit.clone();
-        }
-        let set = self.internet_to_interface_uncached(e);
-        self.class_cache.borrow_mut().insert(key, set.clone());
-        set
+        )
     }
 
     fn internet_to_interface_uncached(&self, e: &'e NetworkInterface) -> PacketSet {

@@ -1,7 +1,7 @@
 //! Security groups compiled to packet sets, and group membership as address sets.
 //!
 //! A group reference admits the *private* addresses of every interface carrying the
-//! referenced group (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html#security-group-referencing);
+//! referenced group (<https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html#security-group-referencing>);
 //! membership is collected in one pass over interfaces, so it is linear in memberships.
 
 use std::collections::HashMap;

@@ -1,8 +1,8 @@
 //! The reachability engine: what gets through, exactly, and why.
 //!
 //! [`Reach::new`] compiles the estate once: route tables into longest-prefix-match regions
-//! ([`route`]), network ACLs into first-match "allowed" packet sets ([`nacl`]), security
-//! groups into packet sets over member addresses ([`groups`]). Every question is then set
+//! (`route`), network ACLs into first-match "allowed" packet sets (`nacl`), security
+//! groups into packet sets over member addresses (`groups`). Every question is then set
 //! algebra on [`PacketSet`]s — never sampling — following ENGINE-SPEC.md (the shared
 //! semantics an independent oracle checks packet by packet):
 //!
@@ -15,6 +15,18 @@
 //!
 //! Interfaces that share subnet, group set and public-address status behave alike from the
 //! internet, so their sets are computed once per class and cached.
+//!
+//! Decisions where ENGINE-SPEC.md or DESIGN.md leave room (each also documented where it
+//! is implemented):
+//! - A rule's `PortSpec` is read the same way for every protocol (`Range` = key range,
+//!   `Icmp` = type/code keys, `All` = every key); protocols without ports ignore it. The
+//!   loader only produces `Range` for tcp/udp and `Icmp` for icmp/icmpv6.
+//! - Group references never match internet peers (also for load balancers and databases).
+//! - `exposure` reports ICMP `ports` as encoded `type * 256 + code` key ranges.
+//! - Load-balancer node addresses are unknown: "some address of the balancer's subnets"
+//!   (see `services`) — the reading that does not hide exposure.
+//! - Stopped instances and unhealthy targets are still reported: their configuration
+//!   exposes them as soon as they run.
 
 mod compile;
 pub mod explain;
@@ -51,9 +63,9 @@ pub(crate) struct Place<'a> {
     pub nacl: Option<Idx<NetworkAcl>>,
 }
 
-/// Interfaces that the internet sees alike: subnet, sorted existing groups, has public
-/// IPv4, has IPv6.
-type ClassKey = (String, Vec<String>, bool, bool);
+/// Interfaces that the internet sees alike: subnet, VPC (used when the subnet is missing
+/// from the export), sorted existing groups, has public IPv4, has IPv6.
+pub(crate) type ClassKey = (String, String, Vec<String>, bool, bool);
 
 /// The compiled estate. Build once with [`Reach::new`], then ask many questions.
 pub struct Reach<'e> {

@@ -1,7 +1,7 @@
 //! Network ACLs compiled to "allowed by first match" packet sets, per direction.
 //!
 //! Entries are evaluated in ascending rule number and the first match decides; nothing
-//! matching means deny (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html).
+//! matching means deny (<https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html>).
 //! Walking entries in order, an allow entry contributes only what earlier entries did not
 //! already decide: `allowed ∪= entry − covered; covered ∪= entry`.
 
@@ -77,4 +77,82 @@ fn compile(entries: &[NaclEntry], egress: bool) -> (Vec<usize>, PacketSet) {
         covered = covered.union(&set);
     }
     (order, allowed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Meta, PortSpec, Source};
+    use crate::net::Protocol;
+
+    fn entry(
+        n: u16,
+        egress: bool,
+        allow: bool,
+        proto: Protocol,
+        cidr: &str,
+        ports: PortSpec,
+    ) -> NaclEntry {
+        NaclEntry {
+            rule_number: n,
+            egress,
+            allow,
+            protocol: proto,
+            cidr: cidr.parse().expect("test CIDR"),
+            ports,
+            source: Source::default(),
+        }
+    }
+
+    fn ip(s: &str) -> std::net::IpAddr {
+        s.parse().expect("test ip")
+    }
+
+    #[test]
+    fn first_match_by_rule_number_not_json_order() {
+        let acl = NetworkAcl {
+            meta: Meta::default(),
+            vpc_id: "vpc-1".into(),
+            is_default: false,
+            entries: vec![
+                entry(200, false, true, Protocol::All, "0.0.0.0/0", PortSpec::All),
+                entry(
+                    100,
+                    false,
+                    false,
+                    Protocol::TCP,
+                    "0.0.0.0/0",
+                    PortSpec::Range(22, 22),
+                ),
+                entry(
+                    100,
+                    true,
+                    true,
+                    Protocol::TCP,
+                    "0.0.0.0/0",
+                    PortSpec::Range(1024, 65535),
+                ),
+                entry(110, false, true, Protocol::All, "::/0", PortSpec::All),
+            ],
+            subnet_ids: Vec::new(),
+        };
+        let c = CompiledNacl::new(&acl);
+        assert!(!c.inbound.contains(6, 22, ip("8.8.8.8")));
+        assert!(c.inbound.contains(6, 23, ip("8.8.8.8")));
+        assert!(
+            c.inbound.contains(6, 22, ip("2600::1")),
+            "the IPv4 deny does not match IPv6"
+        );
+        assert_eq!(c.order_in.len(), 3);
+        // Replies: tcp out on ephemeral ports only, IPv4 only.
+        assert!(c.inbound_round_trip.contains(6, 80, ip("8.8.8.8")));
+        assert!(!c.inbound_round_trip.contains(17, 53, ip("8.8.8.8")));
+        assert!(!c.inbound_round_trip.contains(6, 80, ip("2600::1")));
+        // An ACL without entries denies everything (the implicit `*` rule).
+        let empty = NetworkAcl {
+            entries: Vec::new(),
+            ..acl
+        };
+        assert!(CompiledNacl::new(&empty).inbound.is_empty());
+    }
 }

@@ -4,7 +4,7 @@
 //! descending prefix length and subtracting what longer routes already cover gives every
 //! route its region exactly, so "which clients does this table send to the internet
 //! gateway" is a union of regions rather than a per-address lookup
-//! (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables.html#route-tables-priority).
+//! (<https://docs.aws.amazon.com/vpc/latest/userguide/route-tables.html#route-tables-priority>).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -78,5 +78,89 @@ impl CompiledTable {
             .map(|(a, _)| a)
             .collect();
         AddrSet::union_all(parts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Meta, Route, Source};
+
+    fn route(dest: RouteDestination, target: RouteTarget, blackhole: bool) -> Route {
+        Route {
+            destination: dest,
+            target,
+            blackhole,
+            source: Source::default(),
+        }
+    }
+
+    fn cidr(s: &str) -> RouteDestination {
+        RouteDestination::Cidr(s.parse().expect("test CIDR"))
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().expect("test ip")
+    }
+
+    #[test]
+    fn longest_prefix_wins_and_cidr_beats_prefix_list_on_ties() {
+        let igw = RouteTarget::InternetGateway("igw-1".into());
+        let table = RouteTable {
+            meta: Meta::default(),
+            vpc_id: "vpc-1".into(),
+            routes: vec![
+                route(cidr("0.0.0.0/0"), igw.clone(), false),
+                route(
+                    RouteDestination::PrefixList("pl-1".into()),
+                    RouteTarget::VpcEndpoint("vpce-1".into()),
+                    false,
+                ),
+                route(
+                    cidr("52.0.0.0/8"),
+                    RouteTarget::NatGateway("nat-1".into()),
+                    false,
+                ),
+                route(cidr("52.1.0.0/16"), RouteTarget::Local, true),
+                route(
+                    RouteDestination::PrefixList("pl-unknown".into()),
+                    RouteTarget::Local,
+                    false,
+                ),
+            ],
+            associations: Vec::new(),
+        };
+        let mut pls = HashMap::new();
+        pls.insert(
+            "pl-1".to_string(),
+            vec![
+                "52.0.0.0/8".parse().expect("cidr"),
+                "3.5.0.0/16".parse().expect("cidr"),
+            ],
+        );
+        let c = CompiledTable::new(&table, &pls);
+        assert_eq!(c.lookup(ip("8.8.8.8")), Some(0));
+        assert_eq!(
+            c.lookup(ip("3.5.1.1")),
+            Some(1),
+            "prefix-list /16 beats 0.0.0.0/0"
+        );
+        assert_eq!(
+            c.lookup(ip("52.9.0.1")),
+            Some(2),
+            "equal /8: the CIDR route beats the list"
+        );
+        assert_eq!(
+            c.lookup(ip("52.1.0.1")),
+            Some(3),
+            "blackholes still win the lookup"
+        );
+        assert_eq!(c.lookup(ip("::1")), None);
+        let to_igw = c.region_where(&table, |t, bh| !bh && *t == igw);
+        let want = AddrSet::all_v4().difference(&AddrSet::from_nets([
+            "52.0.0.0/8".parse::<IpNet>().expect("cidr"),
+            "3.5.0.0/16".parse::<IpNet>().expect("cidr"),
+        ]));
+        assert_eq!(to_igw, want);
     }
 }

@@ -5,7 +5,7 @@
 //! attached internet gateway and that subnet's ACL passes request and reply; the
 //! balancer's groups must allow the listener port (a network load balancer without groups
 //! admits everything:
-//! https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html).
+//! <https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html>).
 //! IPv6 clients only when `IpAddressType` is dualstack. Listener protocols map to tcp
 //! (HTTP, HTTPS, TCP, TLS), udp (UDP), both (TCP_UDP), udp 6081 (GENEVE).
 //!
@@ -14,7 +14,7 @@
 //! registered port, else the group's, else the listener's. With client IP preservation
 //! (network load balancers: the group attribute when exported, else on for instance
 //! targets and UDP groups, off otherwise —
-//! https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#client-ip-preservation)
+//! <https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#client-ip-preservation>)
 //! the target sees the client address: its groups and ACL filter clients exactly.
 //! Without it the target sees a node address somewhere in the balancer's subnets: the
 //! target is reached (by every client the listener admits) when its groups allow the
@@ -26,7 +26,7 @@
 //! **Databases**: `PubliclyAccessible`, treated as present with a public IPv4 in each of
 //! its subnets: a subnet that routes the client to an attached internet gateway, whose
 //! ACL passes request and reply, and the database's groups allowing the endpoint port
-//! (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html#USER_VPC.Hiding).
+//! (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html#USER_VPC.Hiding>).
 
 use std::collections::HashMap;
 use std::net::IpAddr;

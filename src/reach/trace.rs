@@ -66,6 +66,10 @@ impl<'r, 'e> Tracer<'r, 'e> {
         } else {
             Verdict::Unreachable
         };
+        // Subnets sharing a table or ACL report the same blocker once.
+        let mut seen = std::collections::HashSet::new();
+        self.blocked
+            .retain(|b| seen.insert((b.component.clone(), b.reason.clone(), b.fix.clone())));
         if !self.verdict && self.blocked.is_empty() {
             // The exact computation says no but no single element was pinned down (e.g.
             // ACL replies that pass each subnet but share no ephemeral port).

@@ -31,7 +31,23 @@ struct Document<'a> {
     exposures: Vec<Row<'a>>,
 }
 
-fn row(e: &Exposure) -> Row<'_> {
+/// CIDR strings per distinct source set: big estates repeat a few sets (the whole
+/// internet, a VPC-less slice of it) across thousands of rows.
+#[derive(Default)]
+struct CidrCache<'a> {
+    seen: std::collections::HashMap<&'a AddrSet, Vec<String>>,
+}
+
+impl<'a> CidrCache<'a> {
+    fn get(&mut self, a: &'a AddrSet) -> Vec<String> {
+        self.seen
+            .entry(a)
+            .or_insert_with(|| a.to_cidrs().iter().map(ToString::to_string).collect())
+            .clone()
+    }
+}
+
+fn row<'a>(e: &'a Exposure, cache: &mut CidrCache<'a>) -> Row<'a> {
     Row {
         resource: &e.resource,
         kind: e.kind.as_str(),
@@ -40,12 +56,7 @@ fn row(e: &Exposure) -> Row<'_> {
         address: &e.address,
         protocol: e.protocol.to_string(),
         ports: e.ports.to_pairs(),
-        sources: e
-            .sources
-            .to_cidrs()
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
+        sources: cache.get(&e.sources),
         path: e.path.as_str(),
     }
 }
@@ -53,7 +64,10 @@ fn row(e: &Exposure) -> Row<'_> {
 pub fn json(exposures: &[Exposure]) -> String {
     let doc = Document {
         version: 1,
-        exposures: exposures.iter().map(row).collect(),
+        exposures: {
+            let mut cache = CidrCache::default();
+            exposures.iter().map(|e| row(e, &mut cache)).collect()
+        },
     };
     // Plain strings and numbers: serialisation cannot fail.
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
@@ -72,8 +86,9 @@ fn csv_field(s: &str) -> String {
 /// One line per row; ports as `from-to` joined by spaces, sources as CIDRs joined by spaces.
 pub fn csv(exposures: &[Exposure]) -> String {
     let mut out = String::from("resource,kind,interface,via,address,protocol,ports,sources,path\n");
+    let mut cache = CidrCache::default();
     for e in exposures {
-        let r = row(e);
+        let r = row(e, &mut cache);
         let ports: Vec<String> = r.ports.iter().map(|[a, b]| format!("{a}-{b}")).collect();
         let fields = [
             r.resource.to_string(),

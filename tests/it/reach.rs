@@ -646,3 +646,34 @@ fn explain_snapshots() {
         insta::assert_snapshot!("explain_nacl_order_json", json.stdout);
     });
 }
+
+#[test]
+fn interfaces_of_one_class_share_their_set_and_others_do_not() {
+    let mut e = load("nacl-order");
+    let base = e.interfaces.get(eni(&e, "eni-ordered")).clone();
+    let mut twin = base.clone();
+    twin.meta.id = "eni-twin".into();
+    twin.private_ips = vec!["10.0.1.77".parse().expect("ip")];
+    twin.public_ips = vec!["54.0.0.77".parse().expect("ip")];
+    e.interfaces.insert("eni-twin", twin);
+    let mut private = base;
+    private.meta.id = "eni-private".into();
+    private.public_ips.clear();
+    e.interfaces.insert("eni-private", private);
+    let r = Reach::new(&e);
+    let a = r.internet_to_interface(eni(&e, "eni-ordered"));
+    assert!(!a.is_empty());
+    assert_eq!(r.internet_to_interface(eni(&e, "eni-twin")), a);
+    assert!(r.internet_to_interface(eni(&e, "eni-private")).is_empty());
+    let twins: Vec<String> = r
+        .exposures()
+        .iter()
+        .filter(|x| x.resource == "eni-twin")
+        .map(|x| x.address.clone())
+        .collect();
+    assert_eq!(
+        twins,
+        vec!["54.0.0.77", "54.0.0.77"],
+        "same blocks, its own address"
+    );
+}
