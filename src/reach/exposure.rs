@@ -174,7 +174,12 @@ fn interface_base<'a>(e: &'a NetworkInterface, path: ExposurePath) -> RowBase<'a
         kind,
         interface,
         via: None,
-        address_v4: e.public_ips.first().map(ToString::to_string),
+        address_v4: match e.public_ips.first() {
+            Some(ip) => Some(ip.to_string()),
+            // Before apply the address is unknown, but it will exist.
+            None if e.has_public_ipv4() => Some("public IPv4 (known after apply)".to_string()),
+            None => None,
+        },
         address_v6: e.ipv6_addresses.first().map(ToString::to_string),
         path,
     }

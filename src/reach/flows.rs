@@ -60,7 +60,7 @@ pub(crate) fn private_addrs(eni: &NetworkInterface) -> AddrSet {
 /// The client families an interface can be reached on from the internet.
 pub(crate) fn public_families(eni: &NetworkInterface) -> AddrSet {
     let mut a = AddrSet::empty();
-    if !eni.public_ips.is_empty() {
+    if eni.has_public_ipv4() {
         a = a.union(&AddrSet::all_v4());
     }
     if !eni.ipv6_addresses.is_empty() {
@@ -114,7 +114,7 @@ impl<'e> Reach<'e> {
             e.subnet_id.clone(),
             e.vpc_id.clone(),
             groups,
-            !e.public_ips.is_empty(),
+            e.has_public_ipv4(),
             !e.ipv6_addresses.is_empty(),
         )
     }
@@ -237,7 +237,7 @@ impl<'e> Reach<'e> {
         let place = self.place_of(e);
         let world = internet();
         let mut direct = AddrSet::empty();
-        if !e.public_ips.is_empty() {
+        if e.has_public_ipv4() {
             direct = direct.union(&self.igw_region(&place).intersection(&AddrSet::all_v4()));
         }
         if !e.ipv6_addresses.is_empty() {

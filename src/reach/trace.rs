@@ -535,7 +535,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
             Some(c) => c,
             None => {
                 self.set_sources(&passing);
-                let fam = if !e.public_ips.is_empty() || e.ipv6_addresses.is_empty() {
+                let fam = if e.has_public_ipv4() || e.ipv6_addresses.is_empty() {
                     AddrSet::all_v4()
                 } else {
                     AddrSet::all_v6()
@@ -804,7 +804,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
         let vpc = place.vpc_id;
         let fix = self.igw_fix(&place, d);
         let has_public = match d {
-            IpAddr::V4(_) => !e.public_ips.is_empty(),
+            IpAddr::V4(_) => e.has_public_ipv4(),
             IpAddr::V6(_) => !e.ipv6_addresses.is_empty(),
         };
         let routed_ok = self.route(
