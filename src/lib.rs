@@ -3,7 +3,9 @@
 //! Data flows one way: [`load`] → [`model`] → [`reach`] → [`rules`] → [`report`].
 //! The binary in `main.rs` is a thin face over [`cli`].
 
+pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod error;
 pub mod load;
 pub mod model;
@@ -11,3 +13,4 @@ pub mod net;
 pub mod reach;
 pub mod report;
 pub mod rules;
+pub mod suppress;
