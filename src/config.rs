@@ -193,13 +193,18 @@ impl Config {
             return Config::load(path);
         }
         match find_upwards(start) {
-            Some(path) => Config::load(&path),
+            Some((path, shown)) => Config::load_as(&path, &shown),
             None => Ok(Config::default()),
         }
     }
 
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let shown = path.to_string_lossy().replace('\\', "/");
+        Config::load_as(path, &path.to_string_lossy().replace('\\', "/"))
+    }
+
+    /// Loads `path`, naming it `shown` in messages.
+    fn load_as(path: &Path, shown: &str) -> Result<Config, ConfigError> {
+        let shown = shown.to_string();
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
             path: shown.clone(),
             source,
@@ -287,11 +292,14 @@ pub fn refers_to(reference: &str, (id, name): (&str, &str)) -> bool {
     r.eq_ignore_ascii_case(id) || r == name
 }
 
-fn find_upwards(start: &Path) -> Option<PathBuf> {
-    start
-        .ancestors()
-        .map(|dir| dir.join(FILE_NAME))
-        .find(|p| p.is_file())
+/// The nearest config file from `start` up, with its name relative to `start`
+/// (`vpclint.toml`, `../../vpclint.toml`) so messages stay short and stable.
+fn find_upwards(start: &Path) -> Option<(PathBuf, String)> {
+    start.ancestors().enumerate().find_map(|(depth, dir)| {
+        let path = dir.join(FILE_NAME);
+        path.is_file()
+            .then(|| (path, format!("{}{FILE_NAME}", "../".repeat(depth))))
+    })
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -711,6 +719,7 @@ expires = 2027-01-01
         std::fs::write(dir.path().join(FILE_NAME), "fail-on = \"low\"\n").unwrap();
         let c = Config::discover(None, &nested).unwrap();
         assert_eq!(c.fail_on, Some(FailOn::Low));
+        assert_eq!(c.path.as_deref(), Some("../../vpclint.toml"));
         let none = tempfile::tempdir().unwrap();
         // A temp folder's ancestors hold no vpclint.toml on a clean machine.
         assert!(Config::discover(None, none.path()).unwrap().path.is_none());
