@@ -18,7 +18,9 @@ pub fn render(findings: &[Finding]) -> String {
             f.resource
         );
         let _ = writeln!(out, "  {} {}", "-->".blue(), location(f));
-        let _ = writeln!(out, "  {} {}", "=".blue(), f.message);
+        // Continuation lines are indented so a multi-line message stays inside its block.
+        let message = f.message.replace('\n', "\n    ");
+        let _ = writeln!(out, "  {} {}", "=".blue(), message);
         if !f.related.is_empty() {
             let _ = writeln!(out, "  {} related: {}", "=".blue(), f.related.join(", "));
         }

@@ -12,7 +12,9 @@ use crate::rules::Finding;
 pub const MARKER: &str = "<!-- vpclint-report -->";
 
 pub fn render(findings: &[Finding]) -> String {
-    let live: Vec<&Finding> = findings.iter().filter(|f| !f.is_suppressed()).collect();
+    let mut live: Vec<&Finding> = findings.iter().filter(|f| !f.is_suppressed()).collect();
+    // A reviewer reads from the top: most severe first, report order within a severity.
+    live.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let suppressed: Vec<&Finding> = findings.iter().filter(|f| f.is_suppressed()).collect();
     let mut out = format!("{MARKER}\n## vpclint\n\n");
     out.push_str(&counts_line(findings, live.len(), suppressed.len()));

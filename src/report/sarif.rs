@@ -92,23 +92,41 @@ fn rules_for(findings: &[Finding], catalog: &[RuleMeta]) -> Vec<RuleMeta> {
 }
 
 fn rule(m: &RuleMeta) -> Value {
-    let help_text = if m.docs.is_empty() {
+    let help_markdown = if m.docs.is_empty() {
         m.title.clone()
     } else {
         m.docs.clone()
     };
+    let help_text = plain_text(&help_markdown);
     json!({
         "id": m.id,
         "name": m.name,
         "shortDescription": { "text": m.title },
         "fullDescription": { "text": full_description(m) },
-        "help": { "text": help_text, "markdown": help_text },
+        "help": { "text": help_text, "markdown": help_markdown },
         "defaultConfiguration": { "level": level(m.severity) },
         "properties": {
             "security-severity": security_severity(m.severity),
             "tags": ["security", "network", m.kind.as_str()],
         },
     })
+}
+
+/// Markdown headings as plain lines (`## How to fix` → `How to fix:`) for viewers that show
+/// `help.text` verbatim.
+fn plain_text(markdown: &str) -> String {
+    markdown
+        .lines()
+        .map(|line| match line.trim_start().strip_prefix('#') {
+            Some(rest) => {
+                let heading = rest.trim_start_matches('#').trim();
+                let ends_in_punctuation = heading.ends_with(['?', '!', '.', ':']);
+                format!("{heading}{}", if ends_in_punctuation { "" } else { ":" })
+            }
+            None => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The first paragraph under `## What it does`, else the title.
