@@ -93,47 +93,51 @@ pub fn apply_suppressions(findings: Vec<Finding>, estate: &Estate, ctx: &Context
     let findings = findings
         .into_iter()
         .map(|mut f| {
-            if let Some(i) = tagged
+            let tag = tagged
                 .iter()
-                .position(|(meta, d)| is_resource(meta, &f.resource) && d.covers(&f))
-            {
+                .position(|(meta, d)| is_resource(meta, &f.resource) && d.covers(&f));
+            if let Some(i) = tag {
                 tag_used[i] = true;
                 f.suppressed = Some(tag_suppression(&tagged[i].1));
                 return f;
             }
-            if let Some(i) = ctx
+            let entry = ctx
                 .config
                 .suppressions
                 .iter()
-                .position(|s| config_covers(s, &f))
-            {
+                .position(|s| config_covers(s, &f));
+            if let Some(i) = entry {
                 config_used[i] = true;
-                let entry = &ctx.config.suppressions[i];
-                match entry.expires {
-                    Some(day) if day < ctx.today => {
-                        f.message = expired_message(&f.message, entry, ctx.config);
-                        return f;
-                    }
-                    _ => {
-                        f.suppressed = Some(config_suppression(entry));
-                        return f;
-                    }
-                }
+                return by_config(f, &ctx.config.suppressions[i], ctx);
             }
-            if let Some(b) = ctx.baseline.filter(|b| b.contains(&f)) {
-                f.suppressed = Some(Suppression {
-                    kind: SuppressionKind::Baseline,
-                    reason: format!("present in baseline {}", b.path),
-                    expires: None,
-                });
-            }
-            f
+            by_baseline(f, ctx.baseline)
         })
         .collect();
     let mut warnings = unused_tag_warnings(estate, &tagged, &tag_used);
     warnings.extend(unused_config_warnings(ctx.config, &config_used));
     warnings.sort();
     Outcome { findings, warnings }
+}
+
+/// A config entry suppresses its finding until `expires` has passed; then the finding is live
+/// again and its message says which entry expired.
+fn by_config(mut f: Finding, entry: &ConfigSuppression, ctx: &Context<'_>) -> Finding {
+    match entry.expires {
+        Some(day) if day < ctx.today => f.message = expired_message(&f.message, entry, ctx.config),
+        _ => f.suppressed = Some(config_suppression(entry)),
+    }
+    f
+}
+
+fn by_baseline(mut f: Finding, baseline: Option<&Baseline>) -> Finding {
+    if let Some(b) = baseline.filter(|b| b.contains(&f)) {
+        f.suppressed = Some(Suppression {
+            kind: SuppressionKind::Baseline,
+            reason: format!("present in baseline {}", b.path),
+            expires: None,
+        });
+    }
+    f
 }
 
 /// Every object of the estate that carries a `vpclint:ignore` tag, with its parsed value.
@@ -377,6 +381,22 @@ mod tests {
             "bad (suppression expired on 2026-11-21: vpclint.toml:6:1: \"old\")"
         );
         assert!(out.warnings.is_empty());
+    }
+
+    #[test]
+    fn baselines_suppress_but_never_hide_an_expired_entry() {
+        let c = config("[[ignore]]\nrule = \"VL002\"\nreason = \"old\"\nexpires = 2026-01-01\n");
+        let known = [finding("VL001", "sg-1"), finding("VL002", "sg-2")];
+        let baseline = Baseline::from_findings(&known);
+        let ctx = Context {
+            config: &c,
+            baseline: Some(&baseline),
+            today: Date::new(2026, 11, 22).unwrap(),
+        };
+        let out = apply_suppressions(known.to_vec(), &Estate::default(), &ctx);
+        let kind = |i: usize| out.findings[i].suppressed.as_ref().map(|s| s.kind);
+        assert_eq!(kind(0), Some(SuppressionKind::Baseline));
+        assert_eq!(kind(1), None, "the expired deadline wins over the baseline");
     }
 
     #[test]

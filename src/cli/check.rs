@@ -133,7 +133,7 @@ pub fn run(args: &CheckArgs) -> Result<i32, Error> {
     let estate = crate::load::load_paths(&args.inputs.inputs)?;
     print_warnings(&estate);
     // The catalog's metadata (SARIF rules, JUnit suites); empty until the rule language
-    // lands, and then `rules::catalog()`.
+    // lands, then `rules::catalog()` built from `--rules` and the config's `rules` folders.
     let catalog: Vec<RuleMeta> = Vec::new();
     if !catalog.is_empty() {
         config.check_rule_refs(&catalog).map_err(usage)?;
@@ -142,24 +142,8 @@ pub fn run(args: &CheckArgs) -> Result<i32, Error> {
         Some(path) => read_findings(path)?,
         None => rules::check(&estate)?,
     };
-    let mut findings = apply_config(raw, &config, args);
-    let baseline = baseline_path(args, &config)
-        .map(|p| Baseline::load(&p))
-        .transpose()
-        .map_err(usage)?;
-    let ctx = suppress::Context {
-        config: &config,
-        baseline: baseline.as_ref(),
-        today: Date::today_utc(),
-    };
-    let outcome = apply_suppressions(std::mem::take(&mut findings), &estate, &ctx);
-    for w in &outcome.warnings {
-        eprintln!("warning: {w}");
-    }
-    let mut findings = outcome.findings;
-    sort_findings(&mut findings);
-    let catalog = with_overrides(catalog, &config);
-    write_reports(&outputs, &findings, &catalog)?;
+    let findings = suppressed(apply_config(raw, &config, args), &estate, &config, args)?;
+    write_reports(&outputs, &findings, &with_overrides(catalog, &config))?;
     if let Some(path) = &args.write_baseline {
         let b = Baseline::from_findings(&findings);
         b.write(path).map_err(usage)?;
@@ -172,6 +156,32 @@ pub fn run(args: &CheckArgs) -> Result<i32, Error> {
     }
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::High);
     Ok(exit_code(&findings, fail_on))
+}
+
+/// Marks suppressed findings (tags, config, baseline), prints the warnings about
+/// suppressions, and returns the findings in report order.
+fn suppressed(
+    findings: Vec<Finding>,
+    estate: &crate::model::Estate,
+    config: &Config,
+    args: &CheckArgs,
+) -> Result<Vec<Finding>, Error> {
+    let baseline = baseline_path(args, config)
+        .map(|p| Baseline::load(&p))
+        .transpose()
+        .map_err(usage)?;
+    let ctx = suppress::Context {
+        config,
+        baseline: baseline.as_ref(),
+        today: Date::today_utc(),
+    };
+    let outcome = apply_suppressions(findings, estate, &ctx);
+    for w in &outcome.warnings {
+        eprintln!("warning: {w}");
+    }
+    let mut findings = outcome.findings;
+    sort_findings(&mut findings);
+    Ok(findings)
 }
 
 fn usage(e: impl std::fmt::Display) -> Error {
