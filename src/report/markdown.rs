@@ -8,6 +8,10 @@ use std::fmt::Write;
 
 use crate::rules::Finding;
 
+/// Rows shown in the table and details. GitHub rejects comments over 65,536 characters, and a
+/// reviewer reads the top of the list anyway; the full list is in the JSON/SARIF reports.
+pub const MAX_ROWS: usize = 100;
+
 /// The heading used by bots that update one comment in place instead of adding new ones.
 pub const MARKER: &str = "<!-- vpclint-report -->";
 
@@ -19,8 +23,16 @@ pub fn render(findings: &[Finding]) -> String {
     let mut out = format!("{MARKER}\n## vpclint\n\n");
     out.push_str(&counts_line(findings, live.len(), suppressed.len()));
     if !live.is_empty() {
-        findings_table(&mut out, &live);
-        details(&mut out, &live);
+        let shown = &live[..live.len().min(MAX_ROWS)];
+        findings_table(&mut out, shown);
+        if live.len() > shown.len() {
+            let _ = writeln!(
+                out,
+                "… and {} more (lower severities); see the JSON or SARIF report.\n",
+                live.len() - shown.len()
+            );
+        }
+        details(&mut out, shown);
     }
     if !suppressed.is_empty() {
         suppressed_section(&mut out, &suppressed);
@@ -150,6 +162,36 @@ fn code_cell(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_lists_are_cut_after_the_most_severe() {
+        let f = |i: usize, s: crate::rules::Severity| Finding {
+            rule: "VL001".into(),
+            name: "n".into(),
+            severity: s,
+            resource: format!("sg-{i}"),
+            related: vec![],
+            message: "m".into(),
+            location: crate::model::Location {
+                file: "f.json".into(),
+                line: Some(i as u32),
+                pointer: None,
+            },
+            detail: String::new(),
+            suppressed: None,
+        };
+        let mut all: Vec<Finding> = (0..MAX_ROWS + 5)
+            .map(|i| f(i, crate::rules::Severity::Low))
+            .collect();
+        all.push(f(999, crate::rules::Severity::Critical));
+        let text = render(&all);
+        assert!(
+            text.contains("| critical | `VL001` n | `sg-999` |"),
+            "{text}"
+        );
+        assert!(text.contains("… and 6 more (lower severities)"), "{text}");
+        assert_eq!(text.matches("| low |").count(), MAX_ROWS - 1);
+    }
 
     #[test]
     fn cells_cannot_break_the_table() {
