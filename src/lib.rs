@@ -3,7 +3,9 @@
 //! Data flows one way: [`load`] → [`model`] → [`reach`] → [`rules`] → [`report`].
 //! The binary in `main.rs` is a thin face over [`cli`].
 
+pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod error;
 pub mod generate;
 pub mod load;
@@ -12,3 +14,4 @@ pub mod net;
 pub mod reach;
 pub mod report;
 pub mod rules;
+pub mod suppress;

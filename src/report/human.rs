@@ -1,4 +1,5 @@
 //! Human-readable findings: one block per finding, pointing at file and line, then a summary.
+//! Suppressed findings are not shown, only counted, so the terminal shows what needs work.
 
 use colored::Colorize;
 use std::fmt::Write;
@@ -7,7 +8,7 @@ use crate::rules::{Finding, Severity};
 
 pub fn render(findings: &[Finding]) -> String {
     let mut out = String::new();
-    for f in findings {
+    for f in findings.iter().filter(|f| !f.is_suppressed()) {
         let _ = writeln!(
             out,
             "{}[{}] {}: {}",
@@ -17,7 +18,9 @@ pub fn render(findings: &[Finding]) -> String {
             f.resource
         );
         let _ = writeln!(out, "  {} {}", "-->".blue(), location(f));
-        let _ = writeln!(out, "  {} {}", "=".blue(), f.message);
+        // Continuation lines are indented so a multi-line message stays inside its block.
+        let message = f.message.replace('\n', "\n    ");
+        let _ = writeln!(out, "  {} {}", "=".blue(), message);
         if !f.related.is_empty() {
             let _ = writeln!(out, "  {} related: {}", "=".blue(), f.related.join(", "));
         }
@@ -49,23 +52,23 @@ fn paint(s: Severity) -> colored::ColoredString {
     }
 }
 
-/// `3 findings: 1 critical, 2 high` or `no findings`.
+/// `3 findings: 1 critical, 2 high`, `no findings`, with `(2 suppressed)` when some were.
 pub fn summary(findings: &[Finding]) -> String {
-    if findings.is_empty() {
-        return "no findings\n".to_string();
+    let suppressed = findings.iter().filter(|f| f.is_suppressed()).count();
+    let live = findings.len() - suppressed;
+    let mut line = if live == 0 {
+        "no findings".to_string()
+    } else {
+        let counts: Vec<String> = super::severity_counts(findings)
+            .iter()
+            .map(|(s, n)| format!("{n} {s}"))
+            .collect();
+        let plural = if live == 1 { "" } else { "s" };
+        format!("{live} finding{plural}: {}", counts.join(", "))
+    };
+    if suppressed > 0 {
+        let _ = write!(line, " ({suppressed} suppressed)");
     }
-    let counts: Vec<String> = Severity::ALL
-        .iter()
-        .rev()
-        .filter_map(|&s| {
-            let n = findings.iter().filter(|f| f.severity == s).count();
-            (n > 0).then(|| format!("{n} {s}"))
-        })
-        .collect();
-    let plural = if findings.len() == 1 { "" } else { "s" };
-    format!(
-        "{} finding{plural}: {}\n",
-        findings.len(),
-        counts.join(", ")
-    )
+    line.push('\n');
+    line
 }

@@ -75,6 +75,43 @@ pub struct Finding {
     /// a rule's peer); used by baselines instead of line numbers.
     #[serde(skip)]
     pub detail: String,
+    /// Set when a tag, the config or a baseline accepts this finding. Suppressed findings
+    /// stay in every machine-readable report (so reviewers can see what was waived) but never
+    /// fail the build. Absent from JSON when `None`, so the DESIGN §3 shape is unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppression>,
+}
+
+/// Where a suppression came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuppressionKind {
+    /// A `vpclint:ignore` tag on the resource (AWS `Tags`, Terraform `tags`).
+    Tag,
+    /// An `[[ignore]]` entry in `vpclint.toml`.
+    Config,
+    /// The finding was already present in the `--baseline` file.
+    Baseline,
+}
+
+impl SuppressionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuppressionKind::Tag => "tag",
+            SuppressionKind::Config => "config",
+            SuppressionKind::Baseline => "baseline",
+        }
+    }
+}
+
+/// Why a finding does not count: who accepted it, why, and until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    pub reason: String,
+    /// `YYYY-MM-DD`, the last day the suppression holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
 }
 
 impl Finding {
@@ -88,6 +125,24 @@ impl Finding {
             &self.detail,
             &self.message,
         )
+    }
+
+    pub fn is_suppressed(&self) -> bool {
+        self.suppressed.is_some()
+    }
+
+    /// The identity of a finding across runs: rule, resource and detail — never a line
+    /// number, which moves whenever an unrelated part of the file changes. Baselines and
+    /// SARIF fingerprints are built on it.
+    pub fn key(&self) -> (&str, &str, &str) {
+        (&self.rule, &self.resource, &self.detail)
+    }
+
+    /// Whether `reference` (an id such as `VL001`, any case, or a kebab name) names this
+    /// finding's rule.
+    pub fn rule_is(&self, reference: &str) -> bool {
+        let r = reference.trim();
+        self.rule.eq_ignore_ascii_case(r) || self.name == r
     }
 }
 

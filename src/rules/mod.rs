@@ -3,7 +3,7 @@
 mod finding;
 mod meta;
 
-pub use finding::{sort_findings, Finding, Severity};
+pub use finding::{sort_findings, Finding, Severity, Suppression, SuppressionKind};
 pub use meta::{ResourceKind, RuleMeta};
 
 /// Runs the built-in catalog over an estate. Placeholder until the rule language lands.

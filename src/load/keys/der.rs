@@ -112,7 +112,7 @@ pub(crate) fn integer(magnitude: &[u8]) -> Vec<u8> {
     let mut content = Vec::with_capacity(m.len() + 1);
     // A set high bit would read as negative: DER then needs one leading zero, and zero itself
     // is the single byte 00.
-    if m.first().map_or(true, |&b| b & 0x80 != 0) {
+    if m.first().is_none_or(|&b| b & 0x80 != 0) {
         content.push(0);
     }
     content.extend_from_slice(m);

@@ -133,7 +133,7 @@ fn legacy_encrypted(
     algorithm: KeyAlgorithm,
 ) -> Option<Parsed> {
     // Ciphertext of a block cipher: a whole number of 8-byte blocks, not a stub.
-    (armour.der.len() >= MIN_CIPHERTEXT && armour.der.len() % 8 == 0).then_some(Parsed {
+    (armour.der.len() >= MIN_CIPHERTEXT && armour.der.len().is_multiple_of(8)).then_some(Parsed {
         format,
         algorithm,
         encrypted: true,
