@@ -702,3 +702,25 @@ fn provided_facts(cond: &Cond) -> Vec<&'static str> {
         Cond::And(parts) | Cond::Or(parts) => parts.iter().flat_map(provided_facts).collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_catalog_loads() {
+        match load_catalog(&[]) {
+            Ok(c) => assert!(c.rules().len() >= 30),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn templates_split_fields_and_braces() {
+        let t = Template::parse("{group} has {{x}} {ports}").expect("valid");
+        assert_eq!(t.fields().collect::<Vec<_>>(), ["group", "ports"]);
+        assert_eq!(t.render(&|f| Some(f.to_uppercase())), "GROUP has {x} PORTS");
+        assert!(Template::parse("{Bad}").is_err());
+        assert!(Template::parse("a } b").is_err());
+    }
+}
