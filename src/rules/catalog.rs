@@ -312,6 +312,12 @@ pub fn compile(registry: &Registry, files: &[(String, String)]) -> Result<Catalo
     c.check_names(&rules, &reserved, files);
     reserved.retain(|r| !rules.iter().any(|rule| rule.meta.id == r.id));
     if !c.errors.is_empty() {
+        // Parse errors come first from their phase; users read them in file order.
+        let order: Vec<&str> = files.iter().map(|(f, _)| f.as_str()).collect();
+        let rank = |f: &str| order.iter().position(|o| *o == f).unwrap_or(usize::MAX);
+        c.errors.sort_by(|a, b| {
+            (rank(&a.file), a.line, a.column).cmp(&(rank(&b.file), b.line, b.column))
+        });
         return Err(RuleErrors(c.errors));
     }
     rules.sort_by(|a, b| id_number(&a.meta.id).cmp(&id_number(&b.meta.id)));

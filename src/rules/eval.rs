@@ -12,7 +12,7 @@ use crate::model::{Estate, RouteTarget, Source};
 use crate::net::Protocol;
 
 use super::catalog::{Catalog, Cond, Rule};
-use super::registry::{Needs, PortList};
+use super::registry::Needs;
 use super::subject::{subjects, Subject};
 use super::{sort_findings, Finding};
 
@@ -67,7 +67,7 @@ pub trait ReachFacts {
         &self,
         resource: &str,
         protocol: Protocol,
-        ports: &PortList,
+        ports: &[(u16, u16)],
     ) -> Option<Vec<Evidence>>;
 }
 

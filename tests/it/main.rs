@@ -3,4 +3,5 @@
 mod bad_input;
 mod cli;
 mod load;
+mod rules;
 mod support;
