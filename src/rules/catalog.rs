@@ -320,8 +320,8 @@ pub fn compile(registry: &Registry, files: &[(String, String)]) -> Result<Catalo
         });
         return Err(RuleErrors(c.errors));
     }
-    rules.sort_by(|a, b| id_number(&a.meta.id).cmp(&id_number(&b.meta.id)));
-    reserved.sort_by(|a, b| id_number(&a.id).cmp(&id_number(&b.id)));
+    rules.sort_by_key(|r| id_number(&r.meta.id));
+    reserved.sort_by_key(|r| id_number(&r.id));
     Ok(Catalog {
         rules,
         reserved,

@@ -79,7 +79,8 @@ pub struct ReserveAst {
 /// A top-level item of a rule file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Item {
-    Rule(RuleAst),
+    /// Boxed: a rule is much larger than a set or a reservation.
+    Rule(Box<RuleAst>),
     Set(SetAst),
     Reserve(ReserveAst),
 }

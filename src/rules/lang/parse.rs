@@ -235,7 +235,7 @@ impl<'a> Parser_<'a> {
                 .expected("`rule`, `ports`, `cidrs` or `reserve` at the start of a line"));
         };
         match kw.value.as_str() {
-            "rule" => self.rule(kw.span).map(Item::Rule),
+            "rule" => self.rule(kw.span).map(|r| Item::Rule(Box::new(r))),
             "ports" => self.set(SetKind::Ports).map(Item::Set),
             "cidrs" => self.set(SetKind::Cidrs).map(Item::Set),
             "reserve" => self.reserve().map(Item::Reserve),

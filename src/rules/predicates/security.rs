@@ -345,7 +345,7 @@ pub fn has_rules(s: &Subject<'_>, _: &[Arg], _: &Env<'_>) -> Verdict {
         return Verdict::no();
     };
     let count = g.ingress.len() + g.egress.len();
-    let evidence = g.rules().take(1).map(|r| sg_evidence(r)).collect();
+    let evidence = g.rules().take(1).map(sg_evidence).collect();
     let related = g.rules().filter_map(|r| r.rule_id.clone()).collect();
     let mut v = Verdict::from(count > 0)
         .with_evidence(evidence)
