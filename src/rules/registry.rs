@@ -174,18 +174,21 @@ impl Registry {
                 last,
                 format!("unknown predicate `{}`", phrase(atoms)),
             )
-            .expected(self.suggest(&first.value, kind))),
+            .expected(self.suggest(&phrase(atoms), kind))),
         }
     }
 
     /// Predicates of this kind, closest spelling first.
-    fn suggest(&self, word: &str, kind: ResourceKind) -> String {
+    /// Closest spelling of the written words first.
+    fn suggest(&self, written: &str, kind: ResourceKind) -> String {
+        let words = written.split_whitespace().count();
         let mut options: Vec<&PredicateDef> = self
             .defs
             .iter()
             .filter(|d| d.kinds.contains(&kind))
             .collect();
-        options.sort_by_key(|d| (edit_distance(d.head(), word), d.pattern));
+        let prefix = |d: &PredicateDef| d.words().take(words).collect::<Vec<_>>().join(" ");
+        options.sort_by_key(|d| (edit_distance(&prefix(d), written), d.pattern));
         let shown: Vec<String> = options
             .iter()
             .take(4)
@@ -297,10 +300,10 @@ pub fn parse_ports(text: &str, sets: &Sets) -> Result<PortList, String> {
     if text.starts_with(|c: char| c.is_ascii_digit()) {
         return parse_port_range(text).map(|r| vec![r]);
     }
-    sets.ports
-        .get(text)
-        .cloned()
-        .ok_or_else(|| format!("unknown port set `{text}`"))
+    sets.ports.get(text).cloned().ok_or_else(|| {
+        let known: Vec<&str> = sets.ports.keys().map(String::as_str).collect();
+        format!("unknown port set `{text}` (known: {})", known.join(", "))
+    })
 }
 
 /// One port or an inclusive range, each 0..=65535, low before high.
@@ -343,10 +346,10 @@ fn parse_cidrs(text: &str, sets: &Sets) -> Result<Vec<IpNet>, String> {
             .map(|n| vec![n])
             .map_err(|_| format!("`{text}` is not a CIDR"));
     }
-    sets.cidrs
-        .get(text)
-        .cloned()
-        .ok_or_else(|| format!("unknown CIDR set `{text}`"))
+    sets.cidrs.get(text).cloned().ok_or_else(|| {
+        let known: Vec<&str> = sets.cidrs.keys().map(String::as_str).collect();
+        format!("unknown CIDR set `{text}` (known: {})", known.join(", "))
+    })
 }
 
 /// Sorts and merges port ranges.

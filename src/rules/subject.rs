@@ -201,13 +201,17 @@ impl<'e> Subject<'e> {
     /// What tells two findings of one rule on one resource apart (stable across runs).
     pub fn detail(&self) -> String {
         match self {
-            Subject::SgRule { rule, .. } => format!(
-                "{} {} {} {}",
-                rule.direction.as_str(),
-                rule.protocol,
-                ports_text(rule.protocol, &rule.ports),
-                rule.peer.describe()
-            ),
+            Subject::SgRule { rule, .. } => {
+                let what = match rule.protocol {
+                    Protocol::All => "all".to_string(),
+                    p => format!("{p} {}", ports_text(p, &rule.ports)),
+                };
+                format!(
+                    "{} {what} {}",
+                    rule.direction.as_str(),
+                    rule.peer.describe()
+                )
+            }
             Subject::NaclEntry { entry, .. } => format!(
                 "{} {}",
                 if entry.egress { "egress" } else { "ingress" },

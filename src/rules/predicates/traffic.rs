@@ -76,12 +76,13 @@ pub fn admits_from_internet(s: &Subject<'_>, args: &[Arg], env: &Env<'_>) -> Ver
         .flat_map(|i| candidates[*i].cidrs.iter().map(|c| c.to_string()))
         .collect();
     sources.dedup();
-    let detail = format!(
-        "ingress {} {} from {}",
-        traffic.protocol,
-        ports,
-        sources.join(" ")
-    );
+    // The same shape as a single rule's detail: `ingress tcp 22 0.0.0.0/1,128.0.0.0/1`.
+    let what = if traffic.protocol == Protocol::All {
+        "all".to_string()
+    } else {
+        format!("{} {}", traffic.protocol, ports.replace(", ", ","))
+    };
+    let detail = format!("ingress {what} {}", sources.join(","));
     Verdict::from(true)
         .with_evidence(
             deciding
