@@ -10,7 +10,6 @@
 //! - [`render`]: `vpclint rules` and `vpclint rule ID`.
 
 pub mod catalog;
-mod cover;
 pub mod eval;
 mod finding;
 pub mod lang;

@@ -9,8 +9,7 @@
 use ipnet::IpNet;
 
 use crate::model::{Direction, Peer, PortSpec, SgRule};
-use crate::net::Protocol;
-use crate::rules::cover::{box_contains, box_covered, boxes_meet, cidr_range, Box3, Range};
+use crate::net::{icmp_key_range, AddrSet, PacketSet, Protocol};
 use crate::rules::eval::{Env, Evidence, Verdict};
 use crate::rules::registry::{Arg, PortList};
 use crate::rules::subject::Subject;
@@ -240,55 +239,29 @@ pub fn references_unknown_group(s: &Subject<'_>, _: &[Arg], env: &Env<'_>) -> Ve
     Verdict::from(same_account && missing).with_fact("peer-group", group_id.clone())
 }
 
-/// The packet box of a rule: protocol × port-or-ICMP key × address (family-tagged).
-fn rule_box(protocol: Protocol, ports: &PortSpec, addr: Range) -> Box3 {
-    let proto = match protocol {
-        Protocol::All => (0, 255),
-        Protocol::Number(n) => (u128::from(n), u128::from(n)),
+/// The packets a rule or entry matches (protocol × port-or-ICMP key × peer), exactly, with
+/// the shared packet-space algebra. AWS semantics (all ports for protocol -1 and for
+/// protocols without ports) are applied by [`PacketSet::new`].
+fn packets(protocol: Protocol, ports: &PortSpec, addrs: AddrSet) -> PacketSet {
+    let keys = match *ports {
+        PortSpec::All => (0, u16::MAX),
+        PortSpec::Range(lo, hi) => (lo, hi),
+        PortSpec::Icmp { icmp_type, code } => icmp_key_range(icmp_type, code),
     };
-    [proto, key_range(protocol, ports), addr]
+    PacketSet::new(protocol, keys, addrs)
 }
 
-/// Ports as 0..=65535; ICMP type/code folded into the same space as `type * 256 + code`.
-fn key_range(protocol: Protocol, ports: &PortSpec) -> Range {
-    if protocol == Protocol::All || (!protocol.has_ports() && !protocol.is_icmp()) {
-        return (0, 65535);
-    }
-    match *ports {
-        PortSpec::All => (0, 65535),
-        PortSpec::Range(lo, hi) => (u128::from(lo), u128::from(hi)),
-        PortSpec::Icmp {
-            icmp_type: None, ..
-        } => (0, 65535),
-        PortSpec::Icmp {
-            icmp_type: Some(t),
-            code: None,
-        } => (u128::from(t) * 256, u128::from(t) * 256 + 255),
-        PortSpec::Icmp {
-            icmp_type: Some(t),
-            code: Some(c),
-        } => {
-            let k = u128::from(t) * 256 + u128::from(c);
-            (k, k)
-        }
-    }
-}
-
-/// A rule's box and a key for its peer kind: CIDR peers compare by address (per family),
-/// other peers only with the identical peer.
-fn sg_box(rule: &SgRule) -> (String, Box3) {
+/// A rule's packets and what its peer kind is: CIDR peers compare by address, other peers
+/// (group, prefix list) only with the identical peer.
+fn sg_packets(rule: &SgRule) -> (String, PacketSet) {
     match &rule.peer {
-        Peer::Cidr(n) => {
-            let (v6, range) = cidr_range(n);
-            let family = if v6 { "v6" } else { "v4" };
-            (
-                family.to_string(),
-                rule_box(rule.protocol, &rule.ports, range),
-            )
-        }
+        Peer::Cidr(n) => (
+            "cidr".to_string(),
+            packets(rule.protocol, &rule.ports, AddrSet::from_net(n)),
+        ),
         other => (
             other.describe(),
-            rule_box(rule.protocol, &rule.ports, (0, 0)),
+            packets(rule.protocol, &rule.ports, AddrSet::all()),
         ),
     }
 }
@@ -313,13 +286,10 @@ pub fn redundant(s: &Subject<'_>, _: &[Arg], _: &Env<'_>) -> Verdict {
     let Some(me) = list.iter().position(|r| std::ptr::eq(r, *rule)) else {
         return Verdict::no();
     };
-    let (peer, mine) = sg_box(rule);
+    let (peer, mine) = sg_packets(rule);
     let cover = list.iter().enumerate().find(|(i, other)| {
-        let (other_peer, theirs) = sg_box(other);
-        *i != me
-            && other_peer == peer
-            && box_contains(&theirs, &mine)
-            && (theirs != mine || *i < me)
+        let (other_peer, theirs) = sg_packets(other);
+        *i != me && other_peer == peer && mine.is_subset(&theirs) && (theirs != mine || *i < me)
     });
     match cover {
         // The finding stays on the redundant rule; the covering rule is only named.
@@ -363,19 +333,19 @@ pub fn shadowed(s: &Subject<'_>, _: &[Arg], _: &Env<'_>) -> Verdict {
     if entry.rule_number >= 32767 {
         return Verdict::no();
     }
-    let (v6, range) = cidr_range(&entry.cidr);
-    let mine = rule_box(entry.protocol, &entry.ports, range);
+    let mine = packets(entry.protocol, &entry.ports, AddrSet::from_net(&entry.cidr));
     let mut earlier: Vec<_> = acl
         .entries
         .iter()
         .filter(|e| e.egress == entry.egress && e.rule_number < entry.rule_number)
-        .filter(|e| cidr_range(&e.cidr).0 == v6)
-        .map(|e| (e, rule_box(e.protocol, &e.ports, cidr_range(&e.cidr).1)))
-        .filter(|(_, b)| boxes_meet(b, &mine))
+        .map(|e| (e, packets(e.protocol, &e.ports, AddrSet::from_net(&e.cidr))))
+        .filter(|(_, p)| !p.intersection(&mine).is_empty())
         .collect();
     earlier.sort_by_key(|(e, _)| e.rule_number);
-    let boxes: Vec<Box3> = earlier.iter().map(|(_, b)| *b).collect();
-    if earlier.is_empty() || !box_covered(&mine, &boxes) {
+    // IPv4 entries only match IPv4 packets and IPv6 entries IPv6 ones: the address sets
+    // keep the families apart, so no special case is needed.
+    let before = PacketSet::union_all(earlier.iter().map(|(_, p)| p.clone()));
+    if earlier.is_empty() || !mine.is_subset(&before) {
         return Verdict::no();
     }
     // The finding stays on the shadowed entry (the one to delete); the deciders are named.

@@ -11,8 +11,7 @@ use ipnet::IpNet;
 
 use super::security::{peer_cidrs, port_range, ports_text, sg_evidence};
 use crate::model::SgRule;
-use crate::net::Protocol;
-use crate::rules::cover::union_is_internet;
+use crate::net::{AddrSet, Protocol};
 use crate::rules::eval::{Env, Verdict};
 use crate::rules::registry::{normalize_ports, Arg, PortList};
 use crate::rules::subject::Subject;
@@ -124,6 +123,12 @@ fn pieces(wanted: &PortList, candidates: &[Candidate]) -> Vec<(u16, u16)> {
     out
 }
 
+/// Whether these CIDRs together are all of IPv4 or all of IPv6.
+fn union_is_internet(cidrs: &[IpNet]) -> bool {
+    let all = AddrSet::from_nets(cidrs);
+    all.is_all_v4() || all.is_all_v6()
+}
+
 /// The rules worth naming: those open to the whole internet on their own, else all that
 /// took part in the union.
 fn decisive(covering: &[usize], candidates: &[Candidate]) -> Vec<usize> {
@@ -140,5 +145,23 @@ fn decisive(covering: &[usize], candidates: &[Candidate]) -> Vec<usize> {
             .collect()
     } else {
         alone
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nets(list: &[&str]) -> Vec<IpNet> {
+        list.iter().filter_map(|s| s.parse().ok()).collect()
+    }
+
+    #[test]
+    fn halves_make_the_internet_but_mixed_families_do_not() {
+        assert!(union_is_internet(&nets(&["0.0.0.0/1", "128.0.0.0/1"])));
+        assert!(union_is_internet(&nets(&["::/1", "8000::/1"])));
+        assert!(!union_is_internet(&nets(&["0.0.0.0/1", "128.0.0.0/2"])));
+        assert!(!union_is_internet(&nets(&["0.0.0.0/1", "8000::/1"])));
+        assert!(!union_is_internet(&[]));
     }
 }
