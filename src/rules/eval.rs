@@ -97,6 +97,13 @@ pub struct Derived {
     pub key_users: HashMap<String, Vec<String>>,
     /// VPCs holding an interface or an instance.
     pub busy_vpcs: HashSet<String>,
+    /// Instance → public IPv4 addresses of its interfaces (so predicates never scan all
+    /// interfaces per instance: exports can hold 100k of them).
+    pub instance_public_ips: HashMap<String, Vec<String>>,
+    /// Group → users (instances, then interfaces without instance, load balancers, databases).
+    pub group_users: HashMap<String, Vec<String>>,
+    /// Subnet → id of the route table that applies to it.
+    pub subnet_table: HashMap<String, String>,
 }
 
 impl Derived {
@@ -115,9 +122,9 @@ impl Derived {
             )
             .chain(estate.databases.iter().flat_map(|b| b.group_ids.iter()));
         d.attached_groups = groups.cloned().collect();
+        d.subnet_table = subnet_tables(estate);
         for subnet in estate.subnets.iter() {
-            let table = route_table_of(estate, &subnet.meta.id, &subnet.vpc_id);
-            let public = table.is_some_and(|t| {
+            let public = d.route_table_of(estate, &subnet.meta.id).is_some_and(|t| {
                 t.routes
                     .iter()
                     .any(|r| !r.blackhole && matches!(r.target, RouteTarget::InternetGateway(_)))
@@ -145,28 +152,82 @@ impl Derived {
             .map(|i| i.vpc_id.clone())
             .chain(estate.instances.iter().filter_map(|i| i.vpc_id.clone()));
         d.busy_vpcs = vpcs.collect();
+        for eni in estate.interfaces.iter() {
+            if let Some(i) = &eni.instance_id {
+                let ips = d.instance_public_ips.entry(i.clone()).or_default();
+                ips.extend(eni.public_ips.iter().map(|a| a.to_string()));
+            }
+        }
+        d.group_users = group_users(estate);
         d
     }
 }
 
-/// The explicitly associated table, else the VPC's main table (AWS VPC User Guide,
-/// "Route tables": "subnets that are not explicitly associated … use the main route table").
-pub fn route_table_of<'e>(
-    estate: &'e Estate,
-    subnet_id: &str,
-    vpc_id: &str,
-) -> Option<&'e crate::model::RouteTable> {
-    let explicit = estate.route_tables.iter().find(|t| {
-        t.associations
-            .iter()
-            .any(|a| a.subnet_id.as_deref() == Some(subnet_id))
-    });
-    explicit.or_else(|| {
-        estate
-            .route_tables
-            .iter()
-            .find(|t| t.vpc_id == vpc_id && t.is_main())
-    })
+fn group_users(estate: &Estate) -> HashMap<String, Vec<String>> {
+    let mut users: HashMap<String, Vec<String>> = HashMap::new();
+    let mut add = |groups: &[String], user: &str| {
+        for g in groups {
+            users.entry(g.clone()).or_default().push(user.to_string());
+        }
+    };
+    for i in estate.instances.iter() {
+        add(&i.group_ids, &i.meta.id);
+    }
+    for eni in estate.interfaces.iter().filter(|e| e.instance_id.is_none()) {
+        add(&eni.group_ids, &eni.meta.id);
+    }
+    for lb in estate.load_balancers.iter() {
+        add(&lb.group_ids, &lb.name);
+    }
+    for db in estate.databases.iter() {
+        add(&db.group_ids, &db.meta.id);
+    }
+    users
+}
+
+impl Derived {
+    /// The route table that applies to a subnet.
+    pub fn route_table_of<'e>(
+        &self,
+        estate: &'e Estate,
+        subnet_id: &str,
+    ) -> Option<&'e crate::model::RouteTable> {
+        let id = self.subnet_table.get(subnet_id)?;
+        estate.route_tables.get_by_id(id)
+    }
+
+    /// Who uses a security group, instances first.
+    pub fn users_of(&self, group: &str) -> &[String] {
+        self.group_users.get(group).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Subnet → its route table id: the explicitly associated table, else the VPC's main
+/// table (AWS VPC User Guide, "Route tables": subnets without an explicit association use
+/// the main route table). Built with two maps, not a scan per subnet.
+fn subnet_tables(estate: &Estate) -> HashMap<String, String> {
+    let mut explicit: HashMap<&str, &str> = HashMap::new();
+    let mut main: HashMap<&str, &str> = HashMap::new();
+    for t in estate.route_tables.iter() {
+        for a in &t.associations {
+            if let Some(s) = &a.subnet_id {
+                explicit.entry(s).or_insert(&t.meta.id);
+            }
+            if a.main {
+                main.entry(&t.vpc_id).or_insert(&t.meta.id);
+            }
+        }
+    }
+    estate
+        .subnets
+        .iter()
+        .filter_map(|s| {
+            let table = explicit
+                .get(s.meta.id.as_str())
+                .or_else(|| main.get(s.vpc_id.as_str()))?;
+            Some((s.meta.id.clone(), table.to_string()))
+        })
+        .collect()
 }
 
 /// Everything a predicate may read.

@@ -1,7 +1,7 @@
 //! Predicates over VPCs, subnets, routes, network ACLs, and the shared `default`/`attached`.
 
 use crate::model::{RouteDestination, RouteTarget};
-use crate::rules::eval::{route_table_of, Env, Evidence, Verdict};
+use crate::rules::eval::{Env, Evidence, Verdict};
 use crate::rules::registry::Arg;
 use crate::rules::subject::Subject;
 
@@ -22,7 +22,7 @@ pub fn attached(s: &Subject<'_>, _: &[Arg], env: &Env<'_>) -> Verdict {
             if !env.derived.attached_groups.contains(&g.meta.id) {
                 return Verdict::no();
             }
-            group_users(&g.meta.id, env)
+            env.derived.users_of(&g.meta.id).to_vec()
         }
         Subject::NetworkAcl(a) => a.subnet_ids.clone(),
         Subject::ElasticIp(e) => e
@@ -42,44 +42,13 @@ pub fn attached(s: &Subject<'_>, _: &[Arg], env: &Env<'_>) -> Verdict {
     v
 }
 
-/// Instances first (people know them), then interfaces, load balancers and databases.
-fn group_users(group: &str, env: &Env<'_>) -> Vec<String> {
-    let e = env.estate;
-    let has = |ids: &[String]| ids.iter().any(|g| g == group);
-    let mut users: Vec<String> = e
-        .instances
-        .iter()
-        .filter(|i| has(&i.group_ids))
-        .map(|i| i.meta.id.clone())
-        .collect();
-    users.extend(
-        e.interfaces
-            .iter()
-            .filter(|i| has(&i.group_ids) && i.instance_id.is_none())
-            .map(|i| i.meta.id.clone()),
-    );
-    users.extend(
-        e.load_balancers
-            .iter()
-            .filter(|l| has(&l.group_ids))
-            .map(|l| l.name.clone()),
-    );
-    users.extend(
-        e.databases
-            .iter()
-            .filter(|d| has(&d.group_ids))
-            .map(|d| d.meta.id.clone()),
-    );
-    users
-}
-
 /// A subnet is public when its route table (explicit association, else the VPC's main
 /// table) has a working route to an internet gateway. A NAT route does not count.
 pub fn public_subnet(s: &Subject<'_>, _: &[Arg], env: &Env<'_>) -> Verdict {
     let Subject::Subnet(subnet) = s else {
         return Verdict::no();
     };
-    let Some(table) = route_table_of(env.estate, &subnet.meta.id, &subnet.vpc_id) else {
+    let Some(table) = env.derived.route_table_of(env.estate, &subnet.meta.id) else {
         return Verdict::no();
     };
     let route = table

@@ -9,10 +9,8 @@ pub fn public_ip(s: &Subject<'_>, _: &[Arg], env: &Env<'_>) -> Verdict {
         Subject::Interface(i) => i.public_ips.iter().map(|a| a.to_string()).collect(),
         Subject::Instance(i) => {
             let mut ips: Vec<String> = i.public_ip.iter().map(|a| a.to_string()).collect();
-            for eni in env.estate.interfaces.iter() {
-                if eni.instance_id.as_deref() == Some(i.meta.id.as_str()) {
-                    ips.extend(eni.public_ips.iter().map(|a| a.to_string()));
-                }
+            if let Some(more) = env.derived.instance_public_ips.get(&i.meta.id) {
+                ips.extend(more.iter().cloned());
             }
             ips.sort();
             ips.dedup();
