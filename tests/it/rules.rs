@@ -428,3 +428,41 @@ fn rule_list_and_docs_render() {
     );
     assert!(render_rule_doc(&c, "nope").is_none());
 }
+
+#[test]
+fn the_rules_readme_lists_every_predicate() {
+    let readme = std::fs::read_to_string("rules/README.md").expect("rules/README.md");
+    for def in Registry::builtin().defs() {
+        assert!(
+            readme.contains(&format!("`{}`", def.pattern)),
+            "rules/README.md does not document `{}`",
+            def.pattern
+        );
+    }
+}
+
+#[test]
+fn the_rules_readme_example_loads_and_fires() {
+    let readme = std::fs::read_to_string("rules/README.md").expect("rules/README.md");
+    let start = readme
+        .find("## A complete example\n\n```\n")
+        .map(|i| i + "## A complete example\n\n```\n".len())
+        .expect("example start");
+    let end = readme[start..]
+        .find("\n```\n\nSave it as")
+        .map(|i| start + i + 1)
+        .expect("example end");
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("http.vpl"), &readme[start..end]).expect("write");
+    let catalog = load_catalog(&[dir.path().to_path_buf()])
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter(&["VL900".into()], &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let estate = load_paths(&[PathBuf::from("fixtures/aws-cli/estate-small")])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let found = run(&catalog, &estate, &EvalContext::default());
+    assert!(
+        !found.is_empty(),
+        "the example finds the small estate's open port 80"
+    );
+}
