@@ -82,13 +82,21 @@ pub fn render_rule_doc(catalog: &Catalog, id_or_name: &str) -> Option<String> {
         m.kind.as_str(),
         m.title
     );
+    // Terminals do not render Markdown: headings are emphasised and code blocks indented
+    // (their fences dropped) so examples stand out from prose.
+    let mut in_code = false;
     for line in m.docs.lines() {
-        match line.strip_prefix("## ") {
-            Some(heading) => out.push_str(&format!("{}\n", heading.bold().underline())),
-            None => {
-                out.push_str(line);
-                out.push('\n');
-            }
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            out.push_str(&format!("    {}\n", line.dimmed()));
+        } else if let Some(heading) = line.strip_prefix("## ") {
+            out.push_str(&format!("{}\n", heading.bold().underline()));
+        } else {
+            out.push_str(line);
+            out.push('\n');
         }
     }
     Some(out)

@@ -264,6 +264,7 @@ const BAD: &[(&str, &str)] = &[
     ("bad_set_value", "ports web = 80, 443, 8o8o\ncidrs nets = 10.0.0.1/8\n"),
     ("duplicate_id", "rule VL001 my-own-ssh\n  severity high\n  kind vpc\n  title \"t\"\n  when default\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
     ("reserved_id", "rule VL031 my-exposure\n  severity high\n  kind vpc\n  title \"t\"\n  when default\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
+    ("unindented_field", "rule VL900 x-rule\nseverity high\n  kind vpc\n"),
     ("top_level_garbage", "  severity high\nrule VL900 x-rule\n  severity high\n  kind vpc\n  title \"t\"\n  when default\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
 ];
 
@@ -464,5 +465,27 @@ fn the_rules_readme_example_loads_and_fires() {
     assert!(
         !found.is_empty(),
         "the example finds the small estate's open port 80"
+    );
+}
+
+#[test]
+fn check_with_applies_rule_folders_and_filters() {
+    use vpclint::rules::{check_with, CheckOptions};
+    let estate = load_paths(&[PathBuf::from("fixtures/rules/ssh-open-to-internet/fail")])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let only_ssh = CheckOptions {
+        select: vec!["VL001".into()],
+        ..CheckOptions::default()
+    };
+    let found = check_with(&estate, &only_ssh).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(found.len(), 4);
+    let unknown = CheckOptions {
+        ignore: vec!["no-such-rule".into()],
+        ..CheckOptions::default()
+    };
+    let err = check_with(&estate, &unknown).err().map(|e| e.to_string());
+    assert_eq!(
+        err.as_deref(),
+        Some("unknown rule `no-such-rule` (see `vpclint rules`)")
     );
 }

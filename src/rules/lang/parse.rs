@@ -81,7 +81,7 @@ type Res<T> = Result<T, RuleError>;
 // ---- lexemes (nom) ----
 
 fn is_word_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '*' | '{' | '}')
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '*')
 }
 
 fn word(i: &str) -> IResult<&str, &str> {
@@ -239,6 +239,12 @@ impl<'a> Parser_<'a> {
             "ports" => self.set(SetKind::Ports).map(Item::Set),
             "cidrs" => self.set(SetKind::Cidrs).map(Item::Set),
             "reserve" => self.reserve().map(Item::Reserve),
+            field if FIELD_KEYWORDS.contains(&field) => Err(self
+                .error(
+                    kw.span,
+                    format!("`{field}` must be indented under its `rule` line"),
+                )
+                .expected("fields of a rule indented by spaces or a tab")),
             other => Err(self
                 .error(kw.span, format!("unknown item `{other}`"))
                 .expected("`rule`, `ports`, `cidrs` or `reserve`")),
@@ -319,8 +325,18 @@ impl<'a> Parser_<'a> {
         };
         loop {
             self.skip_trivia();
-            if self.pos >= self.text.len() || self.at_column_zero() {
+            if self.pos >= self.text.len() {
                 return Ok(rule);
+            }
+            if self.at_column_zero() {
+                // A field written at column 0 belongs to this rule; saying so beats a
+                // list of "missing field" errors.
+                return match self.peek_word() {
+                    Some(w) if FIELD_KEYWORDS.contains(&w) => Err(self
+                        .error_here(format!("`{w}` must be indented under its `rule` line"))
+                        .expected("fields of a rule indented by spaces or a tab")),
+                    _ => Ok(rule),
+                };
             }
             let start = self.pos;
             let Some(field) = self.take_word() else {
