@@ -9,7 +9,8 @@
 use ipnet::IpNet;
 
 use crate::model::{Direction, Peer, PortSpec, SgRule};
-use crate::net::{icmp_key_range, AddrSet, PacketSet, Protocol};
+use crate::model::{NaclEntry, NetworkAcl};
+use crate::net::{icmp_key_range, AddrSet, PacketSet, PortSet, Protocol};
 use crate::rules::eval::{Env, Evidence, Verdict};
 use crate::rules::registry::{Arg, PortList};
 use crate::rules::subject::Subject;
@@ -102,32 +103,44 @@ fn port_list(args: &[Arg]) -> Option<&PortList> {
     }
 }
 
+/// The destination ports a rule or entry really decides. For a NACL entry that is its own
+/// ports minus what lower-numbered entries already decide (first match wins), so an allow
+/// of 1024-65535 after a deny of 3389 does not count as allowing 3389. `None` for ICMP.
+fn decided_ports(s: &Subject<'_>, env: &Env<'_>) -> Option<PortSet> {
+    let e = entry(s, env)?;
+    let (lo, hi) = port_range(e.protocol, &e.ports)?;
+    let Subject::NaclEntry { acl, entry } = s else {
+        return Some(PortSet::range(lo, hi));
+    };
+    let left = nacl_packets(entry).difference(&earlier_packets(acl, entry));
+    let mut keys = Vec::new();
+    for (plo, phi, klo, khi, _) in left.pieces() {
+        let has_ports = |p: u8| plo <= p && p <= phi;
+        // Ports mean something for tcp and udp; other protocols carry every key.
+        if has_ports(6) || has_ports(17) || !(e.protocol.has_ports() || e.protocol == Protocol::All)
+        {
+            keys.push((klo, khi));
+        }
+    }
+    Some(PortSet::from_ranges(keys))
+}
+
 pub fn ports_include(s: &Subject<'_>, args: &[Arg], env: &Env<'_>) -> Verdict {
-    let Some(list) = port_list(args) else {
+    let (Some(list), Some(have)) = (port_list(args), decided_ports(s, env)) else {
         return Verdict::no();
     };
-    with_entry(s, env, |e| {
-        port_range(e.protocol, &e.ports)
-            .is_some_and(|(lo, hi)| list.iter().all(|(a, b)| lo <= *a && *b <= hi))
-    })
+    Verdict::from(PortSet::from_ranges(list.iter().copied()).is_subset(&have))
 }
 
 pub fn ports_overlap(s: &Subject<'_>, args: &[Arg], env: &Env<'_>) -> Verdict {
-    let (Some(list), Some(e)) = (port_list(args), entry(s, env)) else {
+    let (Some(list), Some(have)) = (port_list(args), decided_ports(s, env)) else {
         return Verdict::no();
     };
-    let Some((lo, hi)) = port_range(e.protocol, &e.ports) else {
-        return Verdict::no();
-    };
-    let common: PortList = list
-        .iter()
-        .filter(|(a, b)| *a <= hi && lo <= *b)
-        .map(|(a, b)| ((*a).max(lo), (*b).min(hi)))
-        .collect();
+    let common = have.intersection(&PortSet::from_ranges(list.iter().copied()));
     if common.is_empty() {
         return Verdict::no();
     }
-    Verdict::from(true).with_fact("ports", ports_text(&common))
+    Verdict::from(true).with_fact("ports", ports_text(&common.ranges().to_vec()))
 }
 
 /// `22, 3306, 27017-27019`.
@@ -333,25 +346,34 @@ pub fn shadowed(s: &Subject<'_>, _: &[Arg], _: &Env<'_>) -> Verdict {
     if entry.rule_number >= 32767 {
         return Verdict::no();
     }
-    let mine = packets(entry.protocol, &entry.ports, AddrSet::from_net(&entry.cidr));
-    let mut earlier: Vec<_> = acl
+    let mine = nacl_packets(entry);
+    let mut earlier: Vec<&NaclEntry> = acl
         .entries
         .iter()
         .filter(|e| e.egress == entry.egress && e.rule_number < entry.rule_number)
-        .map(|e| (e, packets(e.protocol, &e.ports, AddrSet::from_net(&e.cidr))))
-        .filter(|(_, p)| !p.intersection(&mine).is_empty())
+        .filter(|e| !nacl_packets(e).intersection(&mine).is_empty())
         .collect();
-    earlier.sort_by_key(|(e, _)| e.rule_number);
-    // IPv4 entries only match IPv4 packets and IPv6 entries IPv6 ones: the address sets
-    // keep the families apart, so no special case is needed.
-    let before = PacketSet::union_all(earlier.iter().map(|(_, p)| p.clone()));
-    if earlier.is_empty() || !mine.is_subset(&before) {
+    earlier.sort_by_key(|e| e.rule_number);
+    if earlier.is_empty() || !mine.is_subset(&earlier_packets(acl, entry)) {
         return Verdict::no();
     }
     // The finding stays on the shadowed entry (the one to delete); the deciders are named.
-    let numbers: Vec<String> = earlier
-        .iter()
-        .map(|(e, _)| e.rule_number.to_string())
-        .collect();
+    let numbers: Vec<String> = earlier.iter().map(|e| e.rule_number.to_string()).collect();
     Verdict::from(true).with_fact("shadowed-by", numbers.join(", "))
+}
+
+fn nacl_packets(e: &NaclEntry) -> PacketSet {
+    packets(e.protocol, &e.ports, AddrSet::from_net(&e.cidr))
+}
+
+/// Everything decided before `entry`: entries of the same direction with lower numbers.
+/// IPv4 entries only match IPv4 packets and IPv6 entries IPv6 ones; the address sets keep
+/// the families apart, so no special case is needed.
+fn earlier_packets(acl: &NetworkAcl, entry: &NaclEntry) -> PacketSet {
+    PacketSet::union_all(
+        acl.entries
+            .iter()
+            .filter(|e| e.egress == entry.egress && e.rule_number < entry.rule_number)
+            .map(nacl_packets),
+    )
 }
