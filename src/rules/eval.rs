@@ -356,3 +356,93 @@ fn finding(rule: &Rule, subject: &Subject<'_>, verdict: Verdict, estate: &Estate
         detail,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::model::{Direction, Meta, Peer, PortSpec, SecurityGroup, SgRule, SourceFile};
+    use crate::rules::catalog::compile;
+    use crate::rules::Registry;
+
+    fn rule(at: &str, cidr: &str, id: &str) -> SgRule {
+        let file = crate::model::FileIx(0);
+        SgRule {
+            direction: Direction::Ingress,
+            protocol: Protocol::TCP,
+            ports: PortSpec::Range(20, 30),
+            peer: Peer::Cidr(cidr.parse().unwrap_or_else(|_| panic!("{cidr}"))),
+            description: None,
+            rule_id: Some(id.to_string()),
+            source: Source::new(file, at),
+        }
+    }
+
+    fn estate() -> Estate {
+        let mut e = Estate::default();
+        let file = e.add_file(SourceFile::new(PathBuf::from("sg.json"), None));
+        let ingress = vec![
+            rule("/r/0", "10.0.0.0/8", "sgr-private"),
+            rule("/r/1", "128.0.0.0/1", "sgr-high"),
+            rule("/r/2", "0.0.0.0/1", "sgr-low"),
+        ];
+        let group = SecurityGroup {
+            meta: Meta::new("sg-1", Source::new(file, "/g")),
+            name: "web".into(),
+            description: String::new(),
+            vpc_id: "vpc-1".into(),
+            ingress,
+            egress: Vec::new(),
+        };
+        e.security_groups.insert("sg-1", group);
+        e
+    }
+
+    /// A one-rule catalog; `{ports}` is only allowed when a predicate provides it.
+    fn catalog(when: &str) -> Catalog {
+        let message = if when.starts_with("admits") {
+            "{group} {ports}"
+        } else {
+            "{group}"
+        };
+        let text = format!(
+            "rule VL900 t-rule\n  severity high\n  kind security-group\n  title \"t\"\n  when {when}\n  message \"{message}\"\n  docs \"\"\"\nd\n\"\"\"\n"
+        );
+        compile(&Registry::builtin(), &[("t.vpl".into(), text)]).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn evidence_of_a_union_points_at_a_deciding_rule_and_names_the_others() {
+        let found = run(
+            &catalog("admits tcp/22 from internet"),
+            &estate(),
+            &EvalContext::default(),
+        );
+        assert_eq!(found.len(), 1);
+        let f = &found[0];
+        assert_eq!(f.resource, "sg-1");
+        assert_eq!(f.message, "sg-1 (web) 22");
+        // Both halves have prefix length 1; the first written wins the location.
+        assert_eq!(f.location.pointer.as_deref(), Some("/r/1"));
+        assert_eq!(f.related, ["sgr-high", "sgr-low"]);
+        assert_eq!(f.detail, "ingress tcp 22 128.0.0.0/1,0.0.0.0/1");
+    }
+
+    #[test]
+    fn not_and_or_combine_verdicts() {
+        let e = estate();
+        let ctx = EvalContext::default();
+        assert!(run(&catalog("not admits tcp/22 from internet"), &e, &ctx).is_empty());
+        assert!(run(&catalog("admits tcp/80 from internet"), &e, &ctx).is_empty());
+        let either = run(
+            &catalog("admits tcp/80 from internet or admits tcp/25 from internet"),
+            &e,
+            &ctx,
+        );
+        assert_eq!(either.len(), 1);
+        assert_eq!(either[0].message, "sg-1 (web) 25");
+        let both = run(&catalog("default or (not default and has rules)"), &e, &ctx);
+        assert_eq!(both.len(), 1);
+    }
+}
