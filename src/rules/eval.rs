@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::model::{Estate, RouteTarget, Source};
+use crate::model::{Estate, FileIx, Location, RouteTarget, Source};
 use crate::net::Protocol;
 
 use super::catalog::{Catalog, Cond, Rule};
@@ -264,11 +264,13 @@ pub fn run_with_notes(
         notes: RefCell::new(BTreeSet::new()),
     };
     let mut findings = Vec::new();
+    // Resolving a line scans the input file; several rules often point at one object.
+    let mut locations: HashMap<(FileIx, String), Location> = HashMap::new();
     for rule in catalog.rules() {
         for subject in subjects(estate, rule.meta.kind) {
             let verdict = evaluate(&rule.cond, &subject, &env);
             if verdict.holds {
-                findings.push(finding(rule, &subject, verdict, estate));
+                findings.push(finding(rule, &subject, verdict, estate, &mut locations));
             }
         }
     }
@@ -317,7 +319,13 @@ pub fn evaluate(cond: &Cond, subject: &Subject<'_>, env: &Env<'_>) -> Verdict {
     }
 }
 
-fn finding(rule: &Rule, subject: &Subject<'_>, verdict: Verdict, estate: &Estate) -> Finding {
+fn finding(
+    rule: &Rule,
+    subject: &Subject<'_>,
+    verdict: Verdict,
+    estate: &Estate,
+    locations: &mut HashMap<(FileIx, String), Location>,
+) -> Finding {
     let fact = |name: &str| {
         verdict
             .facts
@@ -352,7 +360,10 @@ fn finding(rule: &Rule, subject: &Subject<'_>, verdict: Verdict, estate: &Estate
         resource: subject.resource().to_string(),
         related,
         message,
-        location: estate.location(&source),
+        location: locations
+            .entry((source.file, source.pointer.clone()))
+            .or_insert_with(|| estate.location(&source))
+            .clone(),
         detail,
     }
 }

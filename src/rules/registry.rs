@@ -130,8 +130,10 @@ impl Registry {
         sets: &Sets,
         err: &dyn Fn(&Atom, &Atom, String) -> RuleError,
     ) -> Result<(PredicateDef, Vec<Arg>), RuleError> {
-        let first = &atoms[0];
-        let last = &atoms[atoms.len() - 1];
+        // The parser never produces an empty predicate; an empty slice has no words to match.
+        let (Some(first), Some(last)) = (atoms.first(), atoms.last()) else {
+            return Err(RuleError::whole_file("", "empty predicate"));
+        };
         let mut best: Option<Miss> = None;
         let mut wrong_kind: Option<&PredicateDef> = None;
         // The same words may be registered for several kinds with different evaluators.
