@@ -5,6 +5,8 @@
 //! error). Only here do library errors become messages.
 
 mod check;
+mod explain;
+mod exposure;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -26,6 +28,10 @@ pub struct Cli {
 pub enum Command {
     /// Report findings (risky rules, real exposure) for the given inputs.
     Check(check::CheckArgs),
+    /// Show what the internet reaches, exactly (instances, interfaces, load balancers, databases).
+    Exposure(exposure::ExposureArgs),
+    /// Explain hop by hop whether (and why) a packet gets from one place to another.
+    Explain(explain::ExplainArgs),
     /// Write a deterministic synthetic estate (for benchmarks).
     #[command(hide = true)]
     GenEstate(GenEstateArgs),
@@ -89,6 +95,8 @@ pub fn main() -> i32 {
     configure_colour();
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Exposure(args) => exposure::run(&args),
+        Command::Explain(args) => explain::run(&args),
         Command::GenEstate(args) => gen_estate(&args),
     };
     match result {

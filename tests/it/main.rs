@@ -3,5 +3,6 @@
 mod bad_input;
 mod cli;
 mod load;
+mod reach;
 mod rules;
 mod support;
