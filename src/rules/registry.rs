@@ -142,7 +142,7 @@ impl Registry {
                 Ok(args) if def.kinds.contains(&kind) => return Ok((*def, args)),
                 Ok(_) => wrong_kind = wrong_kind.or(Some(def)),
                 Err(miss) => {
-                    if best.as_ref().map_or(true, |b| miss.matched > b.matched) {
+                    if best.as_ref().is_none_or(|b| miss.matched > b.matched) {
                         best = Some(miss);
                     }
                 }
