@@ -1,12 +1,58 @@
 //! The rule catalog and the checks behind it.
+//!
+//! Rules are data: `rules/*.vpl` at the top of the repository (embedded at build time) and
+//! any `--rules DIR`. See `rules/README.md` for the language. The pieces:
+//!
+//! - [`lang`]: syntax tree, nom parser, errors with file, line, column and a caret;
+//! - [`registry`]: the predicate table (one row per predicate);
+//! - [`catalog`]: loading, name resolution and load-time checks, `--select`/`--ignore`;
+//! - [`eval`]: running a catalog over an [`crate::model::Estate`] into [`Finding`]s;
+//! - [`render`]: `vpclint rules` and `vpclint rule ID`.
 
+pub mod catalog;
+pub mod eval;
 mod finding;
+pub mod lang;
 mod meta;
+mod predicates;
+pub mod registry;
+mod render;
+pub mod subject;
 
+pub use catalog::{load_catalog, load_catalog_with, Catalog, Rule, UnknownRule};
+pub use eval::{run, run_with_notes, EvalContext, Evidence, KeyFacts, ReachFacts, Verdict};
 pub use finding::{sort_findings, Finding, Severity, Suppression, SuppressionKind};
+pub use lang::{RuleError, RuleErrors};
 pub use meta::{ResourceKind, RuleMeta};
+pub use registry::{Arg, Needs, PredicateDef, Registry};
+pub use render::{render_rule_doc, render_rule_list};
 
-/// Runs the built-in catalog over an estate. Placeholder until the rule language lands.
-pub fn check(_estate: &crate::model::Estate) -> Result<Vec<Finding>, crate::error::Error> {
-    Ok(Vec::new())
+/// Runs the built-in catalog over an estate with no extra facts.
+pub fn check(estate: &crate::model::Estate) -> Result<Vec<Finding>, crate::error::Error> {
+    check_with(estate, &CheckOptions::default())
+}
+
+/// What `vpclint check` passes to the catalog: extra rule folders and the rule filter.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// `--rules DIR` (repeatable).
+    pub rule_dirs: Vec<std::path::PathBuf>,
+    /// `--select` ids or names; empty means every rule.
+    pub select: Vec<String>,
+    /// `--ignore` ids or names.
+    pub ignore: Vec<String>,
+}
+
+/// Loads the catalog (built in plus `rule_dirs`), filters it and runs it. Rule-file
+/// mistakes and unknown `--select`/`--ignore` names are usage errors (exit code 2).
+pub fn check_with(
+    estate: &crate::model::Estate,
+    options: &CheckOptions,
+) -> Result<Vec<Finding>, crate::error::Error> {
+    use crate::error::Error;
+    let catalog = load_catalog(&options.rule_dirs).map_err(|e| Error::Usage(e.to_string()))?;
+    let catalog = catalog
+        .filter(&options.select, &options.ignore)
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    Ok(run(&catalog, estate, &EvalContext::default()))
 }

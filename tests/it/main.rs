@@ -5,4 +5,5 @@ mod ci;
 mod cli;
 mod load;
 mod reach;
+mod rules;
 mod support;

@@ -1,0 +1,460 @@
+//! The evaluator: runs each rule's condition over every subject of its kind and turns true
+//! verdicts into findings with evidence.
+//!
+//! Facts that come from other analyses (reachability, key-file scans) arrive through
+//! [`EvalContext`]; when a slot is empty, predicates that need it are false and the run
+//! records a note instead of pretending.
+
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use crate::model::{Estate, FileIx, Location, RouteTarget, Source};
+use crate::net::Protocol;
+
+use super::catalog::{Catalog, Cond, Rule};
+use super::registry::Needs;
+use super::subject::{subjects, Subject};
+use super::{sort_findings, Finding};
+
+/// What made a predicate true: one object, with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    /// The object's id as users know it (`sgr-…`, `i-…`); empty when it has none.
+    pub id: String,
+    pub source: Source,
+}
+
+/// The answer of a predicate (or a whole condition) for one subject.
+#[derive(Debug, Clone, Default)]
+pub struct Verdict {
+    pub holds: bool,
+    /// The deciding objects, most decisive first.
+    pub evidence: Vec<Evidence>,
+    /// Template fields the predicate computed (`ports`, `sources`) and `detail`.
+    pub facts: Vec<(&'static str, String)>,
+    /// Other objects worth naming in the finding (ids only; they do not move its location).
+    pub related: Vec<String>,
+}
+
+impl Verdict {
+    pub fn from(holds: bool) -> Verdict {
+        Verdict {
+            holds,
+            ..Verdict::default()
+        }
+    }
+
+    pub fn no() -> Verdict {
+        Verdict::from(false)
+    }
+
+    pub fn with_evidence(mut self, evidence: Vec<Evidence>) -> Verdict {
+        self.evidence = evidence;
+        self
+    }
+
+    pub fn with_fact(mut self, name: &'static str, value: String) -> Verdict {
+        self.facts.push((name, value));
+        self
+    }
+}
+
+/// Reachability results, implemented by `crate::reach` (issue: reachability engine).
+pub trait ReachFacts {
+    /// The parts of `traffic` that can reach `resource` (an AWS id) from the internet, with
+    /// the deciding elements as evidence; `None` when nothing gets through.
+    fn exposed_from_internet(
+        &self,
+        resource: &str,
+        protocol: Protocol,
+        ports: &[(u16, u16)],
+    ) -> Option<Vec<Evidence>>;
+}
+
+/// Private-key file scan results, implemented by the key scanner (issue: key files).
+pub trait KeyFacts {
+    /// Whether the key file at `path` is tracked by git.
+    fn tracked_by_git(&self, path: &str) -> bool;
+}
+
+/// Extra facts for one run. Empty slots make the predicates that need them false (noted).
+#[derive(Default, Clone, Copy)]
+pub struct EvalContext<'a> {
+    pub reach: Option<&'a dyn ReachFacts>,
+    pub keys: Option<&'a dyn KeyFacts>,
+}
+
+/// Facts derived once per run from the estate, shared by all predicates.
+#[derive(Debug, Default)]
+pub struct Derived {
+    /// Groups used by an interface, instance, load balancer or database.
+    pub attached_groups: HashSet<String>,
+    /// Subnets whose route table has a route to an internet gateway.
+    pub public_subnets: HashSet<String>,
+    /// Subnet → id of the network ACL that applies to it.
+    pub subnet_acl: HashMap<String, String>,
+    /// Key pair name → instances that name it.
+    pub key_users: HashMap<String, Vec<String>>,
+    /// VPCs holding an interface or an instance.
+    pub busy_vpcs: HashSet<String>,
+    /// Instance → public IPv4 addresses of its interfaces (so predicates never scan all
+    /// interfaces per instance: exports can hold 100k of them).
+    pub instance_public_ips: HashMap<String, Vec<String>>,
+    /// Group → users (instances, then interfaces without instance, load balancers, databases).
+    pub group_users: HashMap<String, Vec<String>>,
+    /// Subnet → id of the route table that applies to it.
+    pub subnet_table: HashMap<String, String>,
+}
+
+impl Derived {
+    pub fn new(estate: &Estate) -> Derived {
+        let mut d = Derived::default();
+        let groups = estate
+            .interfaces
+            .iter()
+            .flat_map(|i| i.group_ids.iter())
+            .chain(estate.instances.iter().flat_map(|i| i.group_ids.iter()))
+            .chain(
+                estate
+                    .load_balancers
+                    .iter()
+                    .flat_map(|l| l.group_ids.iter()),
+            )
+            .chain(estate.databases.iter().flat_map(|b| b.group_ids.iter()));
+        d.attached_groups = groups.cloned().collect();
+        d.subnet_table = subnet_tables(estate);
+        for subnet in estate.subnets.iter() {
+            let public = d.route_table_of(estate, &subnet.meta.id).is_some_and(|t| {
+                t.routes
+                    .iter()
+                    .any(|r| !r.blackhole && matches!(r.target, RouteTarget::InternetGateway(_)))
+            });
+            if public {
+                d.public_subnets.insert(subnet.meta.id.clone());
+            }
+        }
+        for acl in estate.network_acls.iter() {
+            for s in &acl.subnet_ids {
+                d.subnet_acl.insert(s.clone(), acl.meta.id.clone());
+            }
+        }
+        for i in estate.instances.iter() {
+            if let Some(k) = &i.key_name {
+                d.key_users
+                    .entry(k.clone())
+                    .or_default()
+                    .push(i.meta.id.clone());
+            }
+        }
+        let vpcs = estate
+            .interfaces
+            .iter()
+            .map(|i| i.vpc_id.clone())
+            .chain(estate.instances.iter().filter_map(|i| i.vpc_id.clone()));
+        d.busy_vpcs = vpcs.collect();
+        for eni in estate.interfaces.iter() {
+            if let Some(i) = &eni.instance_id {
+                let ips = d.instance_public_ips.entry(i.clone()).or_default();
+                ips.extend(eni.public_ips.iter().map(|a| a.to_string()));
+            }
+        }
+        d.group_users = group_users(estate);
+        d
+    }
+}
+
+fn group_users(estate: &Estate) -> HashMap<String, Vec<String>> {
+    let mut users: HashMap<String, Vec<String>> = HashMap::new();
+    let mut add = |groups: &[String], user: &str| {
+        for g in groups {
+            users.entry(g.clone()).or_default().push(user.to_string());
+        }
+    };
+    for i in estate.instances.iter() {
+        add(&i.group_ids, &i.meta.id);
+    }
+    for eni in estate.interfaces.iter().filter(|e| e.instance_id.is_none()) {
+        add(&eni.group_ids, &eni.meta.id);
+    }
+    for lb in estate.load_balancers.iter() {
+        add(&lb.group_ids, &lb.name);
+    }
+    for db in estate.databases.iter() {
+        add(&db.group_ids, &db.meta.id);
+    }
+    users
+}
+
+impl Derived {
+    /// The route table that applies to a subnet.
+    pub fn route_table_of<'e>(
+        &self,
+        estate: &'e Estate,
+        subnet_id: &str,
+    ) -> Option<&'e crate::model::RouteTable> {
+        let id = self.subnet_table.get(subnet_id)?;
+        estate.route_tables.get_by_id(id)
+    }
+
+    /// Who uses a security group, instances first.
+    pub fn users_of(&self, group: &str) -> &[String] {
+        self.group_users.get(group).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Subnet → its route table id: the explicitly associated table, else the VPC's main
+/// table (AWS VPC User Guide, "Route tables": subnets without an explicit association use
+/// the main route table). Built with two maps, not a scan per subnet.
+fn subnet_tables(estate: &Estate) -> HashMap<String, String> {
+    let mut explicit: HashMap<&str, &str> = HashMap::new();
+    let mut main: HashMap<&str, &str> = HashMap::new();
+    for t in estate.route_tables.iter() {
+        for a in &t.associations {
+            if let Some(s) = &a.subnet_id {
+                explicit.entry(s).or_insert(&t.meta.id);
+            }
+            if a.main {
+                main.entry(&t.vpc_id).or_insert(&t.meta.id);
+            }
+        }
+    }
+    estate
+        .subnets
+        .iter()
+        .filter_map(|s| {
+            let table = explicit
+                .get(s.meta.id.as_str())
+                .or_else(|| main.get(s.vpc_id.as_str()))?;
+            Some((s.meta.id.clone(), table.to_string()))
+        })
+        .collect()
+}
+
+/// Everything a predicate may read.
+pub struct Env<'e> {
+    pub estate: &'e Estate,
+    pub ctx: &'e EvalContext<'e>,
+    pub derived: &'e Derived,
+    notes: RefCell<BTreeSet<String>>,
+}
+
+impl Env<'_> {
+    /// Records that a predicate could not be decided (missing facts); shown once per run.
+    pub fn note(&self, text: String) {
+        self.notes.borrow_mut().insert(text);
+    }
+}
+
+/// Runs every rule of the catalog over the estate; findings in report order.
+pub fn run(catalog: &Catalog, estate: &Estate, ctx: &EvalContext) -> Vec<Finding> {
+    run_with_notes(catalog, estate, ctx).0
+}
+
+/// Like [`run`], also returning notes about predicates that lacked facts.
+pub fn run_with_notes(
+    catalog: &Catalog,
+    estate: &Estate,
+    ctx: &EvalContext,
+) -> (Vec<Finding>, Vec<String>) {
+    let derived = Derived::new(estate);
+    let env = Env {
+        estate,
+        ctx,
+        derived: &derived,
+        notes: RefCell::new(BTreeSet::new()),
+    };
+    let mut findings = Vec::new();
+    // Resolving a line scans the input file; several rules often point at one object.
+    let mut locations: HashMap<(FileIx, String), Location> = HashMap::new();
+    for rule in catalog.rules() {
+        for subject in subjects(estate, rule.meta.kind) {
+            let verdict = evaluate(&rule.cond, &subject, &env);
+            if verdict.holds {
+                findings.push(finding(rule, &subject, verdict, estate, &mut locations));
+            }
+        }
+    }
+    sort_findings(&mut findings);
+    let notes = env.notes.into_inner().into_iter().collect();
+    (findings, notes)
+}
+
+/// Evaluates a condition; `and` keeps all evidence, `or` the first true branch's.
+pub fn evaluate(cond: &Cond, subject: &Subject<'_>, env: &Env<'_>) -> Verdict {
+    match cond {
+        Cond::Pred { def, args } => {
+            let missing = match def.needs {
+                Needs::Estate => false,
+                Needs::Reach => env.ctx.reach.is_none(),
+                Needs::Keys => env.ctx.keys.is_none(),
+            };
+            if missing {
+                env.note(format!(
+                    "`{}` needs {:?} facts that this run does not have; treated as false",
+                    def.pattern, def.needs
+                ));
+                return Verdict::no();
+            }
+            (def.eval)(subject, args, env)
+        }
+        Cond::Not(inner) => Verdict::from(!evaluate(inner, subject, env).holds),
+        Cond::And(parts) => {
+            let mut all = Verdict::from(true);
+            for p in parts {
+                let v = evaluate(p, subject, env);
+                if !v.holds {
+                    return Verdict::no();
+                }
+                all.evidence.extend(v.evidence);
+                all.facts.extend(v.facts);
+                all.related.extend(v.related);
+            }
+            all
+        }
+        Cond::Or(parts) => parts
+            .iter()
+            .map(|p| evaluate(p, subject, env))
+            .find(|v| v.holds)
+            .unwrap_or_default(),
+    }
+}
+
+fn finding(
+    rule: &Rule,
+    subject: &Subject<'_>,
+    verdict: Verdict,
+    estate: &Estate,
+    locations: &mut HashMap<(FileIx, String), Location>,
+) -> Finding {
+    let fact = |name: &str| {
+        verdict
+            .facts
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+    };
+    let lookup = |name: &str| fact(name).or_else(|| subject.field(name));
+    let message = rule.message.render(&lookup);
+    let detail = match &rule.detail {
+        Some(t) => t.render(&lookup),
+        None => fact("detail").unwrap_or_else(|| subject.detail()),
+    };
+    let (source, mut related) = match verdict.evidence.split_first() {
+        Some((first, rest)) => (
+            first.source.clone(),
+            std::iter::once(first.id.clone())
+                .chain(rest.iter().map(|e| e.id.clone()))
+                .collect::<Vec<_>>(),
+        ),
+        None => (subject.source().clone(), Vec::new()),
+    };
+    related.extend(subject.related());
+    related.extend(verdict.related.iter().cloned());
+    related.retain(|r| !r.is_empty() && r != subject.resource());
+    let mut seen = HashSet::new();
+    related.retain(|r| seen.insert(r.clone()));
+    Finding {
+        rule: rule.meta.id.clone(),
+        name: rule.meta.name.clone(),
+        severity: rule.meta.severity,
+        resource: subject.resource().to_string(),
+        related,
+        message,
+        location: locations
+            .entry((source.file, source.pointer.clone()))
+            .or_insert_with(|| estate.location(&source))
+            .clone(),
+        detail,
+        suppressed: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::model::{Direction, Meta, Peer, PortSpec, SecurityGroup, SgRule, SourceFile};
+    use crate::rules::catalog::compile;
+    use crate::rules::Registry;
+
+    fn rule(at: &str, cidr: &str, id: &str) -> SgRule {
+        let file = crate::model::FileIx(0);
+        SgRule {
+            direction: Direction::Ingress,
+            protocol: Protocol::TCP,
+            ports: PortSpec::Range(20, 30),
+            peer: Peer::Cidr(cidr.parse().unwrap_or_else(|_| panic!("{cidr}"))),
+            description: None,
+            rule_id: Some(id.to_string()),
+            source: Source::new(file, at),
+        }
+    }
+
+    fn estate() -> Estate {
+        let mut e = Estate::default();
+        let file = e.add_file(SourceFile::new(PathBuf::from("sg.json"), None));
+        let ingress = vec![
+            rule("/r/0", "10.0.0.0/8", "sgr-private"),
+            rule("/r/1", "128.0.0.0/1", "sgr-high"),
+            rule("/r/2", "0.0.0.0/1", "sgr-low"),
+        ];
+        let group = SecurityGroup {
+            meta: Meta::new("sg-1", Source::new(file, "/g")),
+            name: "web".into(),
+            description: String::new(),
+            vpc_id: "vpc-1".into(),
+            ingress,
+            egress: Vec::new(),
+        };
+        e.security_groups.insert("sg-1", group);
+        e
+    }
+
+    /// A one-rule catalog; `{ports}` is only allowed when a predicate provides it.
+    fn catalog(when: &str) -> Catalog {
+        let message = if when.starts_with("admits") {
+            "{group} {ports}"
+        } else {
+            "{group}"
+        };
+        let text = format!(
+            "rule VL900 t-rule\n  severity high\n  kind security-group\n  title \"t\"\n  when {when}\n  message \"{message}\"\n  docs \"\"\"\nd\n\"\"\"\n"
+        );
+        compile(&Registry::builtin(), &[("t.vpl".into(), text)]).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn evidence_of_a_union_points_at_a_deciding_rule_and_names_the_others() {
+        let found = run(
+            &catalog("admits tcp/22 from internet"),
+            &estate(),
+            &EvalContext::default(),
+        );
+        assert_eq!(found.len(), 1);
+        let f = &found[0];
+        assert_eq!(f.resource, "sg-1");
+        assert_eq!(f.message, "sg-1 (web) 22");
+        // Both halves have prefix length 1; the first written wins the location.
+        assert_eq!(f.location.pointer.as_deref(), Some("/r/1"));
+        assert_eq!(f.related, ["sgr-high", "sgr-low"]);
+        assert_eq!(f.detail, "ingress tcp 22 128.0.0.0/1,0.0.0.0/1");
+    }
+
+    #[test]
+    fn not_and_or_combine_verdicts() {
+        let e = estate();
+        let ctx = EvalContext::default();
+        assert!(run(&catalog("not admits tcp/22 from internet"), &e, &ctx).is_empty());
+        assert!(run(&catalog("admits tcp/80 from internet"), &e, &ctx).is_empty());
+        let either = run(
+            &catalog("admits tcp/80 from internet or admits tcp/25 from internet"),
+            &e,
+            &ctx,
+        );
+        assert_eq!(either.len(), 1);
+        assert_eq!(either[0].message, "sg-1 (web) 25");
+        let both = run(&catalog("default or (not default and has rules)"), &e, &ctx);
+        assert_eq!(both.len(), 1);
+    }
+}

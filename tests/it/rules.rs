@@ -1,0 +1,491 @@
+//! The rule catalog: documentation and fixture discipline, exact findings per rule, parse
+//! errors, user rule folders, and the list/doc renderers.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use vpclint::load::load_paths;
+use vpclint::rules::catalog::compile;
+use vpclint::rules::{
+    load_catalog, render_rule_doc, render_rule_list, run, run_with_notes, Catalog, EvalContext,
+    Evidence, Finding, ReachFacts, Registry,
+};
+
+fn catalog() -> Catalog {
+    load_catalog(&[]).unwrap_or_else(|e| panic!("built-in catalog: {e}"))
+}
+
+/// Snapshots live in `tests/snapshots/` next to the other integration snapshots.
+macro_rules! snapshot {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!($name, $value);
+        })
+    };
+}
+
+/// Findings of one rule over a fixture folder (given relative, so paths in output are stable).
+fn findings_of(name: &str, dir: &str) -> Vec<Finding> {
+    let estate = load_paths(&[PathBuf::from(dir)]).unwrap_or_else(|e| panic!("{dir}: {e}"));
+    let selected = catalog()
+        .filter(&[name.to_string()], &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    run(&selected, &estate, &EvalContext::default())
+}
+
+/// A compact, reviewable text form of findings (everything, including the hidden detail).
+fn render(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in findings {
+        out.push_str(&format!(
+            "{} {} [{}] {}\n  message: {}\n  at: {}:{} {}\n  detail: {}\n",
+            f.rule,
+            f.name,
+            f.severity,
+            f.resource,
+            f.message,
+            f.location.file,
+            f.location.line.map_or("-".to_string(), |l| l.to_string()),
+            f.location.pointer.as_deref().unwrap_or(""),
+            f.detail
+        ));
+        if !f.related.is_empty() {
+            out.push_str(&format!("  related: {}\n", f.related.join(", ")));
+        }
+    }
+    out
+}
+
+/// What each rule's failing fixture must produce: the resources flagged, in report order.
+const EXPECTED: &[(&str, &[&str])] = &[
+    (
+        "ssh-open-to-internet",
+        &["sg-0direct", "sg-0range6", "sg-0protoall", "sg-0halves"],
+    ),
+    ("rdp-open-to-internet", &["sg-0rdp", "sg-0rdprange"]),
+    (
+        "all-traffic-open-to-internet",
+        &["sg-0all", "sg-0allhalves"],
+    ),
+    ("default-security-group-has-rules", &["sg-0default"]),
+    ("database-port-open-to-internet", &["sg-0pg", "sg-0mongo"]),
+    ("sensitive-port-open-to-internet", &["sg-0smb", "sg-0snmp"]),
+    ("any-port-open-to-internet", &["sg-0anytcp", "sg-0anyudp"]),
+    ("broad-public-source-cidr", &["sg-0broad", "sg-0broad"]),
+    ("broad-private-source-cidr", &["sg-0corp", "sg-0corp"]),
+    ("egress-open-to-internet", &["sg-0open", "sg-0open6"]),
+    ("security-group-rule-missing-description", &["sg-0nodesc"]),
+    ("default-security-group-in-use", &["sg-0default"]),
+    ("unused-security-group", &["sg-0orphan", "sg-0referenced"]),
+    ("stale-security-group-reference", &["sg-0app"]),
+    ("redundant-security-group-rule", &["sg-0wide", "sg-0dup"]),
+    (
+        "nacl-admin-port-open-to-internet",
+        &["acl-0ssh", "acl-0ssh"],
+    ),
+    ("nacl-allows-all-traffic", &["acl-0open"]),
+    ("nacl-rule-shadowed", &["acl-0late", "acl-0union"]),
+    ("subnet-uses-default-nacl", &["subnet-0a1"]),
+    ("subnet-auto-assigns-public-ip", &["subnet-0pub"]),
+    ("route-blackhole", &["rtb-0a1"]),
+    ("peering-route-too-broad", &["rtb-0a1"]),
+    ("instance-has-public-ip", &["i-0public"]),
+    ("instance-imdsv1-enabled", &["i-0optional", "i-0nometa"]),
+    (
+        "load-balancer-plain-http-listener",
+        &["arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/0a1"],
+    ),
+    ("database-in-public-subnet", &["orders", "reports"]),
+    ("elastic-ip-unattached", &["eipalloc-0free"]),
+    ("default-vpc-in-use", &["vpc-0default"]),
+    ("key-pair-unused", &["key-0old-laptop"]),
+    ("key-pair-shared-by-many-instances", &["key-0prod"]),
+];
+
+#[test]
+fn every_rule_is_documented_unique_and_has_fixtures() {
+    let catalog = catalog();
+    let mut ids = BTreeSet::new();
+    let mut names = BTreeSet::new();
+    let sections = [
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## How to fix",
+    ];
+    for rule in catalog.rules() {
+        let m = &rule.meta;
+        assert!(ids.insert(m.id.clone()), "duplicate id {}", m.id);
+        assert!(names.insert(m.name.clone()), "duplicate name {}", m.name);
+        let mut last = 0;
+        for s in sections {
+            let at = m
+                .docs
+                .find(s)
+                .unwrap_or_else(|| panic!("{}: no `{s}`", m.name));
+            assert!(at >= last, "{}: `{s}` out of order", m.name);
+            last = at;
+        }
+        let example = &m.docs[m.docs.find("## Example").unwrap_or(0)..];
+        assert!(
+            example.contains("Use instead"),
+            "{}: no `Use instead`",
+            m.name
+        );
+        assert!(
+            rule.file.contains(&format!("{}-{}.vpl", m.id, m.name)),
+            "{} lives in {}, not {}-{}.vpl",
+            m.name,
+            rule.file,
+            m.id,
+            m.name
+        );
+        for kind in ["fail", "pass"] {
+            let dir = Path::new("fixtures/rules").join(&m.name).join(kind);
+            let files = std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(0);
+            assert!(files > 0, "{}: no fixture in {}", m.name, dir.display());
+        }
+        assert!(
+            EXPECTED.iter().any(|(n, _)| *n == m.name),
+            "{}: no expected findings in EXPECTED",
+            m.name
+        );
+    }
+    for r in catalog.reserved() {
+        assert!(!ids.contains(&r.id), "reserved id {} is in use", r.id);
+    }
+    // No fixture folder for a rule that does not exist (renamed rules leave none behind).
+    for entry in std::fs::read_dir("fixtures/rules")
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        assert!(names.contains(&name), "fixtures/rules/{name} has no rule");
+    }
+}
+
+#[test]
+fn the_foundation_rules_have_the_first_ids() {
+    let catalog = catalog();
+    let first: Vec<(&str, &str)> = catalog.rules()[..4]
+        .iter()
+        .map(|r| (r.meta.id.as_str(), r.meta.name.as_str()))
+        .collect();
+    assert_eq!(
+        first,
+        [
+            ("VL001", "ssh-open-to-internet"),
+            ("VL002", "rdp-open-to-internet"),
+            ("VL003", "all-traffic-open-to-internet"),
+            ("VL004", "default-security-group-has-rules"),
+        ]
+    );
+}
+
+#[test]
+fn failing_fixtures_fire_exactly_and_passing_ones_are_silent() {
+    for (name, expected) in EXPECTED {
+        let fail = findings_of(name, &format!("fixtures/rules/{name}/fail"));
+        let got: Vec<&str> = fail.iter().map(|f| f.resource.as_str()).collect();
+        assert_eq!(&got, expected, "{name}: fail fixture");
+        assert!(fail.iter().all(|f| f.name == *name));
+        let pass = findings_of(name, &format!("fixtures/rules/{name}/pass"));
+        assert!(
+            pass.is_empty(),
+            "{name}: pass fixture fired:\n{}",
+            render(&pass)
+        );
+        snapshot!(format!("rule__{name}"), render(&fail));
+    }
+}
+
+#[test]
+fn ssh_union_finding_points_at_the_deciding_rules() {
+    let found = findings_of(
+        "ssh-open-to-internet",
+        "fixtures/rules/ssh-open-to-internet/fail",
+    );
+    let halves = found
+        .iter()
+        .find(|f| f.resource == "sg-0halves")
+        .expect("union of halves is the internet");
+    assert!(
+        halves.message.contains("0.0.0.0/1, 128.0.0.0/1"),
+        "{}",
+        halves.message
+    );
+    assert_eq!(
+        halves.location.pointer.as_deref(),
+        Some("/SecurityGroups/3/IpPermissions/0/IpRanges/0")
+    );
+    // The private 10.0.0.0/8 in the same permission did not decide anything.
+    assert!(!halves.detail.contains("10.0.0.0/8"), "{}", halves.detail);
+}
+
+#[test]
+fn the_real_small_estate_gets_the_expected_findings() {
+    let estate = load_paths(&[PathBuf::from("fixtures/aws-cli/estate-small")])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (findings, notes) = run_with_notes(&catalog(), &estate, &EvalContext::default());
+    assert!(notes.is_empty(), "{notes:?}");
+    let mut counts = std::collections::BTreeMap::new();
+    for f in &findings {
+        *counts.entry(format!("{} {}", f.rule, f.name)).or_insert(0) += 1;
+    }
+    let summary: String = counts.iter().map(|(k, n)| format!("{k}: {n}\n")).collect();
+    snapshot!("estate_small_summary", summary);
+    let serious: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.severity >= vpclint::rules::Severity::High)
+        .collect();
+    snapshot!(
+        "estate_small_high",
+        render(&serious.into_iter().cloned().collect::<Vec<_>>())
+    );
+}
+
+/// Rule files with one mistake each, and the error users see.
+const BAD: &[(&str, &str)] = &[
+    ("unknown_predicate", "rule VL900 x-rule\n  severity high\n  kind security-group-rule\n  title \"t\"\n  when ingress and sorce is internet\n  message \"m\"\n  docs \"\"\"\n## What it does\n\"\"\"\n"),
+    ("unknown_set", "rule VL900 x-rule\n  severity high\n  kind security-group-rule\n  title \"t\"\n  when ports overlap databse-ports\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
+    ("wrong_kind", "rule VL900 x-rule\n  severity high\n  kind key-file\n  title \"t\"\n  when ports include 22\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
+    ("unknown_severity", "rule VL900 x-rule\n  severity hgih\n  kind vpc\n  title \"t\"\n  when default\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
+    ("unknown_kind", "rule VL900 x-rule\n  severity high\n  kind security-groups\n  title \"t\"\n  when default\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
+    ("bad_id", "rule V900 x-rule\n  severity high\n  kind vpc\n  title \"t\"\n  when default\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
+    ("bad_name", "rule VL900 X_Rule\n  severity high\n  kind vpc\n  title \"t\"\n  when default\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
+    ("unterminated_string", "rule VL900 x-rule\n  severity high\n  kind vpc\n  title \"t\n  when default\n  message \"m\"\n"),
+    ("unclosed_parenthesis", "rule VL900 x-rule\n  severity high\n  kind vpc\n  title \"t\"\n  when (default and in use\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
+    ("dangling_operator", "rule VL900 x-rule\n  severity high\n  kind vpc\n  title \"t\"\n  when default and\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
+    ("unknown_field", "rule VL900 x-rule\n  severity high\n  kind vpc\n  titel \"t\"\n  when default\n  message \"m\"\n"),
+    ("missing_fields", "rule VL900 x-rule\n  severity high\n  kind vpc\n"),
+    ("unknown_template_field", "rule VL900 x-rule\n  severity high\n  kind vpc\n  title \"t\"\n  when default\n  message \"{vpc} has {group}\"\n  docs \"\"\"\nd\n\"\"\"\n"),
+    ("bad_port", "rule VL900 x-rule\n  severity high\n  kind security-group-rule\n  title \"t\"\n  when ports include 70000\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
+    ("bad_set_value", "ports web = 80, 443, 8o8o\ncidrs nets = 10.0.0.1/8\n"),
+    ("duplicate_id", "rule VL001 my-own-ssh\n  severity high\n  kind vpc\n  title \"t\"\n  when default\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
+    ("reserved_id", "rule VL031 my-exposure\n  severity high\n  kind vpc\n  title \"t\"\n  when default\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
+    ("unindented_field", "rule VL900 x-rule\nseverity high\n  kind vpc\n"),
+    ("top_level_garbage", "  severity high\nrule VL900 x-rule\n  severity high\n  kind vpc\n  title \"t\"\n  when default\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
+];
+
+/// Compiles `text` as a user file next to the built-in files.
+fn errors_for(text: &str) -> String {
+    let mut files: Vec<(String, String)> = vpclint::rules::catalog::EMBEDDED
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+    files.push(("my-rules/x.vpl".to_string(), text.to_string()));
+    match compile(&Registry::builtin(), &files) {
+        Ok(_) => "no error".to_string(),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn parse_and_check_errors_point_at_the_mistake() {
+    for (kind, text) in BAD {
+        let rendered = errors_for(text);
+        assert!(rendered.contains("my-rules/x.vpl:"), "{kind}: {rendered}");
+        snapshot!(format!("rule_error__{kind}"), rendered);
+    }
+}
+
+#[test]
+fn all_errors_of_a_file_are_reported_at_once() {
+    let text = "rule VL901 one\n  severity hgih\n  kind vpc\n  title \"t\"\n  when default\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n\
+rule VL902 two\n  severity high\n  kind vpc\n  title \"t\"\n  when (default\n  message \"m\"\n\
+rule VL903 three\n  severity high\n  kind vpc\n  title \"t\"\n  when defualt\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n";
+    let rendered = errors_for(text);
+    let lines: Vec<&str> = rendered
+        .lines()
+        .filter(|l| l.starts_with("  --> "))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "  --> my-rules/x.vpl:2:12",
+            "  --> my-rules/x.vpl:14:8",
+            "  --> my-rules/x.vpl:20:8"
+        ],
+        "{rendered}"
+    );
+}
+
+#[test]
+fn a_user_rule_folder_adds_a_rule_that_fires() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("team.vpl"),
+        r#"# Our own convention: nothing but HTTPS from the internet.
+ports web-ports = 80, 443
+
+rule VL900 http-open-to-internet
+  severity medium
+  kind     security-group
+  title    "Port 80 open to the internet"
+  when     admits tcp/80 from internet
+  message  "{group} serves plain HTTP to {sources}"
+  docs """
+    ## What it does
+    Flags port 80.
+    """
+"#,
+    )
+    .expect("write rule");
+    let catalog = load_catalog(&[dir.path().to_path_buf()]).unwrap_or_else(|e| panic!("{e}"));
+    assert!(catalog.find("VL900").is_some());
+    assert!(catalog.find("ssh-open-to-internet").is_some());
+    let estate = load_paths(&[PathBuf::from("fixtures/aws-cli/estate-small")])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let only = catalog
+        .filter(&["http-open-to-internet".to_string()], &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let found = run(&only, &estate, &EvalContext::default());
+    assert!(!found.is_empty());
+    assert!(found
+        .iter()
+        .all(|f| f.rule == "VL900" && f.message.contains("plain HTTP")));
+}
+
+#[test]
+fn a_missing_rule_folder_is_an_error() {
+    let err = load_catalog(&[PathBuf::from("no/such/rules")]).err();
+    assert!(err.is_some_and(|e| e.to_string().contains("no/such/rules")));
+}
+
+#[test]
+fn select_and_ignore_filter_by_id_or_name() {
+    let c = catalog();
+    let only = c
+        .filter(&["VL001".into(), "rdp-open-to-internet".into()], &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(only.rules().len(), 2);
+    let without = c
+        .filter(&[], &["vl001".into()])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(without.rules().len(), c.rules().len() - 1);
+    assert!(without.find("VL001").is_none());
+    assert!(c.filter(&["VL999".into()], &[]).is_err());
+}
+
+/// A stand-in for the reachability engine: every instance is exposed.
+struct FakeReach;
+
+impl ReachFacts for FakeReach {
+    fn exposed_from_internet(
+        &self,
+        resource: &str,
+        _: vpclint::net::Protocol,
+        _: &[(u16, u16)],
+    ) -> Option<Vec<Evidence>> {
+        resource.starts_with("i-").then(Vec::new)
+    }
+}
+
+#[test]
+fn reachability_predicates_are_false_and_noted_without_facts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("reach.vpl"),
+        "rule VL950 ssh-reachable\n  severity high\n  kind instance\n  title \"t\"\n  when exposed tcp/22 from internet\n  message \"{instance}\"\n  docs \"\"\"\nd\n\"\"\"\n",
+    )
+    .expect("write rule");
+    let catalog = load_catalog(&[dir.path().to_path_buf()])
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter(&["VL950".into()], &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let estate = load_paths(&[PathBuf::from("fixtures/aws-cli/estate-small")])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (none, notes) = run_with_notes(&catalog, &estate, &EvalContext::default());
+    assert!(none.is_empty());
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    let reach = FakeReach;
+    let ctx = EvalContext {
+        reach: Some(&reach),
+        keys: None,
+    };
+    let some = run(&catalog, &estate, &ctx);
+    assert_eq!(some.len(), estate.instances.len());
+}
+
+#[test]
+fn rule_list_and_docs_render() {
+    colored::control::set_override(false);
+    let c = catalog();
+    snapshot!("rule_list_table", render_rule_list(&c, false));
+    let json = render_rule_list(&c, true);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["rules"][0]["id"], "VL001");
+    assert_eq!(v["rules"][0]["kind"], "security-group");
+    assert_eq!(v["rules"].as_array().map(Vec::len), Some(c.rules().len()));
+    snapshot!(
+        "rule_doc_ssh",
+        render_rule_doc(&c, "ssh-open-to-internet").unwrap_or_default()
+    );
+    assert_eq!(
+        render_rule_doc(&c, "VL001"),
+        render_rule_doc(&c, "ssh-open-to-internet")
+    );
+    assert!(render_rule_doc(&c, "nope").is_none());
+}
+
+#[test]
+fn the_rules_readme_lists_every_predicate() {
+    let readme = std::fs::read_to_string("rules/README.md").expect("rules/README.md");
+    for def in Registry::builtin().defs() {
+        assert!(
+            readme.contains(&format!("`{}`", def.pattern)),
+            "rules/README.md does not document `{}`",
+            def.pattern
+        );
+    }
+}
+
+#[test]
+fn the_rules_readme_example_loads_and_fires() {
+    let readme = std::fs::read_to_string("rules/README.md").expect("rules/README.md");
+    let start = readme
+        .find("## A complete example\n\n```\n")
+        .map(|i| i + "## A complete example\n\n```\n".len())
+        .expect("example start");
+    let end = readme[start..]
+        .find("\n```\n\nSave it as")
+        .map(|i| start + i + 1)
+        .expect("example end");
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("http.vpl"), &readme[start..end]).expect("write");
+    let catalog = load_catalog(&[dir.path().to_path_buf()])
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter(&["VL900".into()], &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let estate = load_paths(&[PathBuf::from("fixtures/aws-cli/estate-small")])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let found = run(&catalog, &estate, &EvalContext::default());
+    assert!(
+        !found.is_empty(),
+        "the example finds the small estate's open port 80"
+    );
+}
+
+#[test]
+fn check_with_applies_rule_folders_and_filters() {
+    use vpclint::rules::{check_with, CheckOptions};
+    let estate = load_paths(&[PathBuf::from("fixtures/rules/ssh-open-to-internet/fail")])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let only_ssh = CheckOptions {
+        select: vec!["VL001".into()],
+        ..CheckOptions::default()
+    };
+    let found = check_with(&estate, &only_ssh).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(found.len(), 4);
+    let unknown = CheckOptions {
+        ignore: vec!["no-such-rule".into()],
+        ..CheckOptions::default()
+    };
+    let err = check_with(&estate, &unknown).err().map(|e| e.to_string());
+    assert_eq!(
+        err.as_deref(),
+        Some("unknown rule `no-such-rule` (see `vpclint rules`)")
+    );
+}
