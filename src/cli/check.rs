@@ -132,18 +132,20 @@ pub fn run(args: &CheckArgs) -> Result<i32, Error> {
     let config = Config::discover(args.config.as_deref(), &cwd).map_err(usage)?;
     let estate = crate::load::load_paths(&args.inputs.inputs)?;
     print_warnings(&estate);
-    // The catalog's metadata (SARIF rules, JUnit suites); empty until the rule language
-    // lands, then `rules::catalog()` built from `--rules` and the config's `rules` folders.
-    let catalog: Vec<RuleMeta> = Vec::new();
-    if !catalog.is_empty() {
-        config.check_rule_refs(&catalog).map_err(usage)?;
-    }
+    let mut rule_dirs = config.rule_dirs.clone();
+    rule_dirs.extend(args.rule_dirs.iter().cloned());
+    let catalog = rules::load_catalog(&rule_dirs).map_err(usage)?;
+    // `--select`/`--ignore` names are checked here (unknown → exit 2); the config's own
+    // selection and severity overrides apply to the findings below.
+    let catalog = catalog.filter(&args.select, &args.ignore).map_err(usage)?;
+    let metas: Vec<RuleMeta> = catalog.rules().iter().map(|r| r.meta.clone()).collect();
+    config.check_rule_refs(&metas).map_err(usage)?;
     let raw = match &args.findings {
         Some(path) => read_findings(path)?,
-        None => rules::check(&estate)?,
+        None => rules::run(&catalog, &estate, &rules::EvalContext::default()),
     };
     let findings = suppressed(apply_config(raw, &config, args), &estate, &config, args)?;
-    write_reports(&outputs, &findings, &with_overrides(catalog, &config))?;
+    write_reports(&outputs, &findings, &with_overrides(metas, &config))?;
     if let Some(path) = &args.write_baseline {
         let b = Baseline::from_findings(&findings);
         b.write(path).map_err(usage)?;

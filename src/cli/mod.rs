@@ -7,6 +7,7 @@
 mod check;
 mod explain;
 mod exposure;
+mod rules;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -32,6 +33,10 @@ pub enum Command {
     Exposure(exposure::ExposureArgs),
     /// Explain hop by hop whether (and why) a packet gets from one place to another.
     Explain(explain::ExplainArgs),
+    /// List the rule catalog.
+    Rules(rules::RulesArgs),
+    /// Show one rule's documentation.
+    Rule(rules::RuleArgs),
     /// Write a deterministic synthetic estate (for benchmarks).
     #[command(hide = true)]
     GenEstate(GenEstateArgs),
@@ -97,6 +102,8 @@ pub fn main() -> i32 {
         Command::Check(args) => check::run(&args),
         Command::Exposure(args) => exposure::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Rules(args) => rules::list(&args),
+        Command::Rule(args) => rules::show(&args),
         Command::GenEstate(args) => gen_estate(&args),
     };
     match result {

@@ -27,32 +27,8 @@ pub use meta::{ResourceKind, RuleMeta};
 pub use registry::{Arg, Needs, PredicateDef, Registry};
 pub use render::{render_rule_doc, render_rule_list};
 
-/// Runs the built-in catalog over an estate with no extra facts.
+/// Runs the built-in catalog over an estate with no extra facts (tests and library users).
 pub fn check(estate: &crate::model::Estate) -> Result<Vec<Finding>, crate::error::Error> {
-    check_with(estate, &CheckOptions::default())
-}
-
-/// What `vpclint check` passes to the catalog: extra rule folders and the rule filter.
-#[derive(Debug, Clone, Default)]
-pub struct CheckOptions {
-    /// `--rules DIR` (repeatable).
-    pub rule_dirs: Vec<std::path::PathBuf>,
-    /// `--select` ids or names; empty means every rule.
-    pub select: Vec<String>,
-    /// `--ignore` ids or names.
-    pub ignore: Vec<String>,
-}
-
-/// Loads the catalog (built in plus `rule_dirs`), filters it and runs it. Rule-file
-/// mistakes and unknown `--select`/`--ignore` names are usage errors (exit code 2).
-pub fn check_with(
-    estate: &crate::model::Estate,
-    options: &CheckOptions,
-) -> Result<Vec<Finding>, crate::error::Error> {
-    use crate::error::Error;
-    let catalog = load_catalog(&options.rule_dirs).map_err(|e| Error::Usage(e.to_string()))?;
-    let catalog = catalog
-        .filter(&options.select, &options.ignore)
-        .map_err(|e| Error::Usage(e.to_string()))?;
+    let catalog = load_catalog(&[]).map_err(|e| crate::error::Error::Usage(e.to_string()))?;
     Ok(run(&catalog, estate, &EvalContext::default()))
 }

@@ -599,10 +599,11 @@ fn config_sets_fail_on_selection_and_severity() {
     let ws = Workspace::new(&[]);
     let findings = live(&sample());
     ws.findings("f.json", &findings);
-    // Only VL030 (info) selected, raised to high by name: fails at the default threshold.
+    // Only VL030 (info) selected, raised to high: fails at the default threshold. (Config
+    // names are checked against the real catalog, so the sample's made-up names cannot be used.)
     ws.write(
         "vpclint.toml",
-        "select = [\"VL030\"]\n[severity]\ndefault-group-used = \"high\"\n",
+        "select = [\"VL030\"]\n[severity]\nVL030 = \"high\"\n",
     );
     let run = ws.check("f.json", &["--format", "json"]);
     assert_eq!(run.code, 1, "{}", run.stderr);

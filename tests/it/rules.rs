@@ -469,23 +469,33 @@ fn the_rules_readme_example_loads_and_fires() {
 }
 
 #[test]
-fn check_with_applies_rule_folders_and_filters() {
-    use vpclint::rules::{check_with, CheckOptions};
-    let estate = load_paths(&[PathBuf::from("fixtures/rules/ssh-open-to-internet/fail")])
-        .unwrap_or_else(|e| panic!("{e}"));
-    let only_ssh = CheckOptions {
-        select: vec!["VL001".into()],
-        ..CheckOptions::default()
-    };
-    let found = check_with(&estate, &only_ssh).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(found.len(), 4);
-    let unknown = CheckOptions {
-        ignore: vec!["no-such-rule".into()],
-        ..CheckOptions::default()
-    };
-    let err = check_with(&estate, &unknown).err().map(|e| e.to_string());
-    assert_eq!(
-        err.as_deref(),
-        Some("unknown rule `no-such-rule` (see `vpclint rules`)")
+fn check_select_and_ignore_filter_the_catalog() {
+    use super::support::vpclint;
+    let run = vpclint(&[
+        "check",
+        "fixtures/rules/ssh-open-to-internet/fail",
+        "--select",
+        "VL001",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+    let findings = doc["findings"].as_array().expect("findings list");
+    assert_eq!(findings.len(), 4);
+    assert!(findings.iter().all(|f| f["rule"] == "VL001"));
+    assert_eq!(run.code, 1);
+    let run = vpclint(&[
+        "check",
+        "fixtures/rules/ssh-open-to-internet/fail",
+        "--ignore",
+        "no-such-rule",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("unknown rule `no-such-rule` (see `vpclint rules`)"),
+        "{}",
+        run.stderr
     );
 }
