@@ -83,6 +83,28 @@ impl Estate {
         }
     }
 
+    /// Resolves many sources at once: one scan per file however many sources point into it.
+    pub fn locations(&self, sources: &[&Source]) -> Vec<Location> {
+        let mut by_file: std::collections::HashMap<FileIx, Vec<&str>> = Default::default();
+        for s in sources.iter().filter(|s| s.line.is_none()) {
+            by_file.entry(s.file).or_default().push(s.pointer.as_str());
+        }
+        let lines: std::collections::HashMap<FileIx, _> = by_file
+            .into_iter()
+            .map(|(f, pointers)| (f, self.file(f).lines_of_pointers(&pointers)))
+            .collect();
+        sources
+            .iter()
+            .map(|s| Location {
+                file: self.file(s.file).display.clone(),
+                line: s
+                    .line
+                    .or_else(|| lines.get(&s.file).and_then(|m| m.get(&s.pointer).copied())),
+                pointer: (!s.pointer.is_empty()).then(|| s.pointer.clone()),
+            })
+            .collect()
+    }
+
     /// Records a non-fatal problem once (identical warnings are merged).
     pub fn warn(&mut self, file: impl Into<String>, message: impl Into<String>) {
         let w = Warning {

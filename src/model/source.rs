@@ -4,6 +4,7 @@
 //! only the few objects that end up in findings need one; a 100k-interface export should
 //! not pay for line bookkeeping on every object.
 
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -36,6 +37,111 @@ impl SourceFile {
         let offset = offset_of_pointer(text.as_bytes(), pointer)?;
         Some(line_at(text.as_bytes(), offset))
     }
+
+    /// Lines of many pointers in one scan of the file (a per-pointer scan would make
+    /// thousands of findings in a big export quadratic). Unresolvable pointers are absent.
+    pub fn lines_of_pointers(&self, pointers: &[&str]) -> HashMap<String, u32> {
+        let Some(text) = self.text.as_deref() else {
+            return HashMap::new();
+        };
+        let bytes = text.as_bytes();
+        let wanted: HashSet<&str> = pointers.iter().copied().collect();
+        let mut prefixes: HashSet<&str> = HashSet::new();
+        for p in pointers {
+            for (i, c) in p.char_indices() {
+                if c == '/' && i > 0 {
+                    prefixes.insert(&p[..i]);
+                }
+            }
+            prefixes.insert(p);
+        }
+        let mut offsets: Vec<(usize, String)> = Vec::new();
+        let start = skip_ws(bytes, 0);
+        if wanted.contains("") {
+            offsets.push((start, String::new()));
+        }
+        let mut walk = Walk {
+            text: bytes,
+            prefixes: &prefixes,
+            wanted: &wanted,
+            found: &mut offsets,
+        };
+        let mut current = String::new();
+        walk.container(start, &mut current);
+        offsets.sort();
+        lines_at(bytes, offsets)
+    }
+}
+
+/// One pass over a JSON text, descending only into members on the way to wanted pointers.
+struct Walk<'a, 'o> {
+    text: &'a [u8],
+    prefixes: &'a HashSet<&'a str>,
+    wanted: &'a HashSet<&'a str>,
+    found: &'o mut Vec<(usize, String)>,
+}
+
+impl Walk<'_, '_> {
+    /// Visits the container at `pos`; returns the offset just past it.
+    fn container(&mut self, pos: usize, current: &mut String) -> Option<usize> {
+        let (object, close) = match self.text.get(pos)? {
+            b'{' => (true, b'}'),
+            b'[' => (false, b']'),
+            _ => return skip_value(self.text, pos),
+        };
+        let mut at = skip_ws(self.text, pos + 1);
+        let mut index = 0usize;
+        loop {
+            if *self.text.get(at)? == close {
+                return Some(at + 1);
+            }
+            let len = current.len();
+            if object {
+                let end = skip_string(self.text, at)?;
+                let key = std::str::from_utf8(&self.text[at + 1..end - 1]).ok()?;
+                current.push('/');
+                current.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                at = skip_ws(self.text, end);
+                if self.text.get(at)? != &b':' {
+                    return None;
+                }
+                at = skip_ws(self.text, at + 1);
+            } else {
+                current.push('/');
+                current.push_str(&index.to_string());
+                index += 1;
+            }
+            at = self.child(at, current)?;
+            current.truncate(len);
+            at = skip_ws(self.text, at);
+            if self.text.get(at) == Some(&b',') {
+                at = skip_ws(self.text, at + 1);
+            }
+        }
+    }
+
+    fn child(&mut self, at: usize, current: &mut String) -> Option<usize> {
+        if !self.prefixes.contains(current.as_str()) {
+            return skip_value(self.text, at);
+        }
+        if self.wanted.contains(current.as_str()) {
+            self.found.push((at, current.clone()));
+        }
+        self.container(at, current)
+    }
+}
+
+/// Lines of sorted offsets, counting newlines once from the start of the text.
+fn lines_at(text: &[u8], offsets: Vec<(usize, String)>) -> HashMap<String, u32> {
+    let mut out = HashMap::with_capacity(offsets.len());
+    let (mut line, mut pos) = (1u32, 0usize);
+    for (offset, pointer) in offsets {
+        let end = offset.min(text.len());
+        line += text[pos..end].iter().filter(|&&b| b == b'\n').count() as u32;
+        pos = end;
+        out.insert(pointer, line);
+    }
+    out
 }
 
 /// A position in an input: file, JSON pointer (RFC 6901), and line when already known.
@@ -67,7 +173,7 @@ impl Source {
 }
 
 /// A resolved location, as reports print it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct Location {
     pub file: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -281,6 +387,17 @@ mod tests {
         assert_eq!(f.line_of_pointer("/B"), Some(7));
         assert_eq!(f.line_of_pointer("/A/2"), None);
         assert_eq!(f.line_of_pointer("/C"), None);
+    }
+
+    #[test]
+    fn batch_resolution_agrees_with_single_lookups() {
+        let f = file("{\n \"A\": [\n  {\"k\": \"}\\\"\"},\n  {\n   \"k\": 2}\n ],\n \"B\": 1,\n \"a/b\": {\"c\": [0,\n 1]}\n}");
+        let pointers = ["", "/A", "/A/0", "/A/1", "/A/1/k", "/B", "/A/2", "/C", "/a~1b/c/1"];
+        let batch = f.lines_of_pointers(&pointers);
+        for p in pointers {
+            assert_eq!(batch.get(p).copied(), f.line_of_pointer(p), "{p}");
+        }
+        assert_eq!(batch.get("/a~1b/c/1"), Some(&9));
     }
 
     #[test]

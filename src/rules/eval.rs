@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::model::{Estate, FileIx, Location, RouteTarget, Source};
+use crate::model::{Estate, Location, RouteTarget, Source};
 use crate::net::Protocol;
 
 use super::catalog::{Catalog, Cond, Rule};
@@ -264,15 +264,21 @@ pub fn run_with_notes(
         notes: RefCell::new(BTreeSet::new()),
     };
     let mut findings = Vec::new();
-    // Resolving a line scans the input file; several rules often point at one object.
-    let mut locations: HashMap<(FileIx, String), Location> = HashMap::new();
+    let mut sources = Vec::new();
     for rule in catalog.rules() {
         for subject in subjects(estate, rule.meta.kind) {
             let verdict = evaluate(&rule.cond, &subject, &env);
             if verdict.holds {
-                findings.push(finding(rule, &subject, verdict, estate, &mut locations));
+                let (f, source) = finding(rule, &subject, verdict);
+                findings.push(f);
+                sources.push(source);
             }
         }
+    }
+    // Lines are resolved in one scan per file: per finding it would be quadratic.
+    let refs: Vec<&Source> = sources.iter().collect();
+    for (f, location) in findings.iter_mut().zip(estate.locations(&refs)) {
+        f.location = location;
     }
     sort_findings(&mut findings);
     let notes = env.notes.into_inner().into_iter().collect();
@@ -319,13 +325,8 @@ pub fn evaluate(cond: &Cond, subject: &Subject<'_>, env: &Env<'_>) -> Verdict {
     }
 }
 
-fn finding(
-    rule: &Rule,
-    subject: &Subject<'_>,
-    verdict: Verdict,
-    estate: &Estate,
-    locations: &mut HashMap<(FileIx, String), Location>,
-) -> Finding {
+/// A finding and the source its location will be resolved from (in a batch, by the caller).
+fn finding(rule: &Rule, subject: &Subject<'_>, verdict: Verdict) -> (Finding, Source) {
     let fact = |name: &str| {
         verdict
             .facts
@@ -353,20 +354,18 @@ fn finding(
     related.retain(|r| !r.is_empty() && r != subject.resource());
     let mut seen = HashSet::new();
     related.retain(|r| seen.insert(r.clone()));
-    Finding {
+    let finding = Finding {
         rule: rule.meta.id.clone(),
         name: rule.meta.name.clone(),
         severity: rule.meta.severity,
         resource: subject.resource().to_string(),
         related,
         message,
-        location: locations
-            .entry((source.file, source.pointer.clone()))
-            .or_insert_with(|| estate.location(&source))
-            .clone(),
+        location: Location::default(),
         detail,
         suppressed: None,
-    }
+    };
+    (finding, source)
 }
 
 #[cfg(test)]
