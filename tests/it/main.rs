@@ -3,4 +3,6 @@
 mod bad_input;
 mod cli;
 mod load;
+mod oracle;
+mod reach_props;
 mod support;
