@@ -12,7 +12,7 @@ use vpclint::model::{Estate, NetworkInterface};
 use crate::oracle;
 use crate::oracle::gen::{self, Interesting, PacketPick};
 
-const DEFAULT_CASES: u32 = 200;
+const DEFAULT_CASES: u32 = 1000;
 
 fn cases() -> u32 {
     std::env::var("VPCLINT_PROPTEST_CASES")

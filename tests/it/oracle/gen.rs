@@ -456,7 +456,7 @@ fn interface_plan() -> impl Strategy<Value = InterfacePlan> {
         prop::bool::weighted(0.2),
         prop::bool::weighted(0.75),
         prop::bool::weighted(0.7),
-        prop::collection::vec(0usize..8, 1..=3),
+        prop::collection::vec(0usize..8, 0..=3),
     )
         .prop_map(|(second_ip, public_ip, ipv6, groups)| InterfacePlan {
             second_ip,
