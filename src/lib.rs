@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod error;
+pub mod generate;
 pub mod load;
 pub mod model;
 pub mod net;

@@ -5,6 +5,8 @@
 //! error). Only here do library errors become messages.
 
 mod check;
+mod explain;
+mod exposure;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -26,6 +28,26 @@ pub struct Cli {
 pub enum Command {
     /// Report findings (risky rules, real exposure) for the given inputs.
     Check(check::CheckArgs),
+    /// Show what the internet reaches, exactly (instances, interfaces, load balancers, databases).
+    Exposure(exposure::ExposureArgs),
+    /// Explain hop by hop whether (and why) a packet gets from one place to another.
+    Explain(explain::ExplainArgs),
+    /// Write a deterministic synthetic estate (for benchmarks).
+    #[command(hide = true)]
+    GenEstate(GenEstateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GenEstateArgs {
+    /// How many network interfaces (one instance each).
+    #[arg(long, default_value_t = 1000)]
+    pub interfaces: usize,
+    /// Random seed: the same seed writes the same bytes.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output directory.
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 /// The finding threshold that makes the exit code 1.
@@ -73,6 +95,9 @@ pub fn main() -> i32 {
     configure_colour();
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Exposure(args) => exposure::run(&args),
+        Command::Explain(args) => explain::run(&args),
+        Command::GenEstate(args) => gen_estate(&args),
     };
     match result {
         Ok(code) => code,
@@ -87,6 +112,20 @@ pub fn main() -> i32 {
 fn configure_colour() {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     colored::control::set_override(!no_color && std::io::stdout().is_terminal());
+}
+
+fn gen_estate(args: &GenEstateArgs) -> Result<i32, Error> {
+    let params = crate::generate::Params {
+        interfaces: args.interfaces,
+        seed: args.seed,
+    };
+    crate::generate::write_estate(params, &args.out).map_err(|source| {
+        Error::Load(crate::error::LoadError::Io {
+            path: crate::load::display(&args.out),
+            source,
+        })
+    })?;
+    Ok(0)
 }
 
 fn report_error(e: &Error) {

@@ -5,6 +5,7 @@
 
 pub mod aws_cli;
 pub mod document;
+pub mod keys;
 pub mod terraform;
 
 use std::path::{Path, PathBuf};

@@ -20,6 +20,14 @@ pub struct NetworkInterface {
     pub description: Option<String>,
 }
 
+impl NetworkInterface {
+    /// Whether the internet can address this interface over IPv4: a known public address,
+    /// or (before apply) one Terraform says will be assigned (`public_ip` in `meta.unknown`).
+    pub fn has_public_ipv4(&self) -> bool {
+        !self.public_ips.is_empty() || self.meta.unknown.iter().any(|u| u == "public_ip")
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MetadataOptions {
     /// `required` (IMDSv2 only) or `optional` (IMDSv1 allowed).

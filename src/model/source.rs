@@ -104,6 +104,14 @@ pub struct Meta {
     pub region: Option<String>,
     pub tags: Tags,
     pub source: Source,
+    /// Attributes whose value was unknown when the input was written (a Terraform plan's
+    /// `after_unknown`), as paths like `ingress[1].cidr_blocks`. The loader read them
+    /// conservatively (an unknown CIDR as `0.0.0.0/0`); findings can say they rest on them.
+    /// On a network interface or instance, `public_ip` means AWS assigns a public IPv4
+    /// address at launch whose value is not known yet: treat the interface as public.
+    /// Rules of objects the input implies but does not describe (an existing VPC's default
+    /// group, NACL or main table under Terraform) are assumed and listed here too.
+    pub unknown: Vec<String>,
 }
 
 impl Meta {

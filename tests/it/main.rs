@@ -4,5 +4,6 @@ mod bad_input;
 mod cli;
 mod load;
 mod oracle;
+mod reach;
 mod reach_props;
 mod support;

@@ -8,6 +8,7 @@ use std::net::IpAddr;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 use vpclint::model::{Estate, NetworkInterface};
+use vpclint::reach::Reach;
 
 use crate::oracle;
 use crate::oracle::gen::{self, Interesting, PacketPick};
@@ -177,4 +178,66 @@ fn generated_estates_are_sometimes_reachable_and_sometimes_not() {
     assert!(internet_open * 500 > internet, "{internet_open}/{internet}");
     assert!(pairs_open * 200 > pairs, "{pairs_open}/{pairs}");
     assert!(internet_open < internet && pairs_open < pairs);
+}
+
+/// Packets compared per (source address, destination address) pair; the internet direction
+/// uses every sampled packet.
+const PAIR_PACKETS: usize = 12;
+
+/// Everything needed to turn a mismatch into a fixture.
+fn mismatch(what: &str, estate: &Estate, pk: &Packet, engine: bool, oracle: bool) -> String {
+    format!(
+        "{what}: packet p={} k={} a={} engine={engine} oracle={oracle}\nestate:\n{estate:#?}",
+        pk.p, pk.k, pk.a
+    )
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// ENGINE-SPEC property: `set.contains(p, k, a)` equals the oracle for sampled packets, for
+    /// every interface from the internet and for every ordered pair of interfaces (every
+    /// destination address; every source address of either family plus foreign addresses,
+    /// which must never be in the set).
+    #[test]
+    fn engine_agrees_with_the_oracle(
+        plan in gen::plan(),
+        picks in prop::collection::vec(gen::packet_pick(), 50),
+    ) {
+        let estate = gen::build(&plan);
+        let reach = Reach::new(&estate);
+        let found = Interesting::of(&estate);
+        for (dst, e2) in estate.interfaces.indexed() {
+            let local = Interesting::of_ingress(&estate, e2);
+            let sample = packets(&picks, &found, &local);
+            let set = reach.internet_to_interface(dst);
+            for pk in &sample {
+                let engine = set.contains(pk.p, pk.k, pk.a);
+                let oracle = oracle::internet_to_interface(&estate, &e2.meta.id, pk.p, pk.k, pk.a);
+                let what = format!("internet -> {}", e2.meta.id);
+                prop_assert!(engine == oracle, "{}", mismatch(&what, &estate, pk, engine, oracle));
+            }
+            for (src, e1) in estate.interfaces.indexed() {
+                for b in own_addresses(e2) {
+                    let set = reach.interface_to_interface(src, dst, b);
+                    let mut sources = own_addresses(e1);
+                    sources.push(sample[0].a);
+                    for a in sources {
+                        for pk in sample.iter().take(PAIR_PACKETS) {
+                            let pk = Packet { p: pk.p, k: pk.k, a };
+                            let engine = set.contains(pk.p, pk.k, a);
+                            let oracle = oracle::interface_to_interface(
+                                &estate, &e1.meta.id, a, &e2.meta.id, b, pk.p, pk.k);
+                            let what = format!("{} -> {} at {b}", e1.meta.id, e2.meta.id);
+                            prop_assert!(
+                                engine == oracle,
+                                "{}",
+                                mismatch(&what, &estate, &pk, engine, oracle)
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -1,18 +1,260 @@
-//! Terraform plan and state JSON (`terraform show -json`).
+//! Terraform plan and state JSON (`terraform show -json`): resources of the hashicorp/aws
+//! provider turned into the normalized estate.
+//!
+//! A plan is read from `planned_values` (what will exist after apply: a resource being
+//! deleted is absent there), with `resource_changes[].change.after_unknown` telling which
+//! values are only known after apply and the `configuration` section's `references` linking
+//! resources whose ids do not exist yet (module `refs`). A state is read from `values`.
+//!
+//! Naming: an object's `meta.id` is its AWS id when known, else its full Terraform address;
+//! `meta.address` is always the address and both find the object in its arena. Fields that
+//! point at other objects hold the other object's `meta.id`.
+//!
+//! Values still unknown after following references are read so that nothing looks safer
+//! than apply may make it, and recorded in `meta.unknown` (attribute paths): an unknown
+//! CIDR or prefix list in a security-group rule is `0.0.0.0/0` / `::/0`; an unknown NACL
+//! allow entry covers everyone while an unknown deny entry is dropped; an unknown route
+//! destination is the default route; an unknown protocol is all protocols. An attribute
+//! the configuration does not set is merely computed by the provider and not recorded.
+//!
+//! What AWS creates without a resource (default group, NACL and main table of a new VPC,
+//! local routes, primary interfaces, public addresses) is made explicit in module `defaults`.
+//! Unmodelled resource types are counted and reported in one warning per file; data
+//! sources are skipped. Sensitive values are removed right after parsing.
+//!
+//! Locations: `meta.source` is the `resource` block in the `.tf` files when they are found
+//! ([`LoadOptions::source_dir`], else the JSON file's directory), else the JSON pointer of
+//! the resource; rules, entries, routes and targets point at their JSON block.
+
+mod convert;
+mod defaults;
+mod links;
+mod obj;
+mod refs;
+mod shapes;
+mod tf_files;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+
+use serde_json::Value;
 
 use super::document::Document;
 use crate::error::LoadError;
 use crate::model::Estate;
+use links::Ctx;
+use obj::ErrCtx;
+use shapes::{Configuration, Module, ResourceChange, Values};
 
-/// Plan JSON has `format_version` and `planned_values`/`resource_changes`; state JSON has
-/// `format_version` and `values`.
+pub use tf_files::TfLocations;
+
+/// Plan JSON has `format_version` and `planned_values`/`resource_changes`/`configuration`;
+/// state JSON has `format_version` and `values` (with `root_module`).
 pub fn recognises(doc: &Document) -> bool {
     doc.has("format_version")
-        && (doc.has("planned_values") || doc.has("resource_changes") || doc.has("values"))
+        && (doc.has("planned_values")
+            || doc.has("resource_changes")
+            || doc.has("configuration")
+            || doc
+                .get("values")
+                .is_some_and(|v| v.get().contains("\"root_module\"")))
 }
 
-/// Not built yet: the file is recognised and reported, nothing is loaded.
+/// How to load Terraform JSON: where the `.tf` files are, for locations.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// The directory of the root module's `.tf` files (`--source-dir`). Without it, the
+    /// JSON file's own directory is scanned; with neither, locations are JSON pointers.
+    pub source_dir: Option<PathBuf>,
+}
+
+/// Loads a plan or state with default options (`.tf` files looked up beside the JSON).
 pub fn load(estate: &mut Estate, doc: &Document) -> Result<(), LoadError> {
-    estate.warn(doc.path, "Terraform JSON is not loaded yet; skipped");
+    load_with(estate, doc, &LoadOptions::default())
+}
+
+/// One resource instance to convert, flattened out of the module tree.
+pub struct Inst {
+    /// Full address: `module.net.aws_subnet.public[0]`.
+    pub address: String,
+    /// Full address without the instance key: `module.net.aws_subnet.public`.
+    pub base: String,
+    /// `[0]`, `["a"]` or `""`.
+    pub key: String,
+    /// Module instance path: `""`, `module.net`, `module.net[0]`.
+    pub module: String,
+    pub kind: String,
+    /// Address relative to the module, without key: `aws_subnet.public`.
+    pub local: String,
+    /// Sensitive values already removed.
+    pub values: serde_json::Map<String, Value>,
+    /// JSON pointer of the instance's `values`.
+    pub pointer: String,
+}
+
+pub fn load_with(estate: &mut Estate, doc: &Document, opts: &LoadOptions) -> Result<(), LoadError> {
+    let (values, root) = match doc.parse::<Values>("planned_values")? {
+        Some(v) => (v, "planned_values"),
+        None => (doc.parse::<Values>("values")?.unwrap_or_default(), "values"),
+    };
+    let changes: Vec<ResourceChange> = doc.parse("resource_changes")?.unwrap_or_default();
+    let mut config: Configuration = doc.parse("configuration")?.unwrap_or_default();
+    strip_secrets(&mut config.root_module);
+
+    let mut unknown: HashMap<String, Value> = HashMap::new();
+    let mut deleted: HashSet<String> = HashSet::new();
+    for c in changes {
+        if c.change.actions.iter().all(|a| a == "delete") && !c.change.actions.is_empty() {
+            deleted.insert(c.address.clone());
+        }
+        if let Some(u) = c.change.after_unknown {
+            unknown.insert(c.address, u);
+        }
+    }
+
+    let mut insts = Vec::new();
+    let mut modules = Vec::new();
+    if let Some(m) = values.root_module {
+        let pointer = format!("{}/{root}/root_module", doc.pointer);
+        flatten(m, &pointer, &deleted, &mut insts, &mut modules);
+    }
+
+    let err = ErrCtx {
+        path: doc.path.to_string(),
+        file: estate.file(doc.file).clone(),
+        ix: doc.file,
+    };
+    let mut resolver = refs::Resolver::new(&config.root_module);
+    for i in &insts {
+        resolver.add_instance(&i.base, &i.key);
+    }
+    for m in &modules {
+        resolver.add_module_instance(m);
+    }
+    let dir = opts
+        .source_dir
+        .clone()
+        .or_else(|| estate.file(doc.file).path.parent().map(PathBuf::from))
+        // `plan.json` given bare: its directory is the current one.
+        .map(|d| {
+            if d.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                d
+            }
+        });
+    let tf = match dir {
+        Some(d) => TfLocations::scan(&d, &resolver.module_sources()),
+        None => TfLocations::default(),
+    };
+    let mut ctx = Ctx::new(estate, doc.file, &err, resolver, &unknown, tf, &insts);
+    ctx.later.prior_rules = prior_rules(doc, &err)?;
+    ctx.region = config.region();
+    convert::all(&mut ctx, &insts)?;
+    defaults::finish(&mut ctx);
+    ctx.report_unsupported(doc.path);
     Ok(())
 }
+
+/// The standalone security-group rules a plan's `prior_state` holds (see
+/// `convert::security::prior_rules`): needed to tell a group's refreshed copies of them apart.
+fn prior_rules(
+    doc: &Document,
+    err: &ErrCtx,
+) -> Result<Vec<(String, crate::model::SgRule)>, LoadError> {
+    let Some(prior) = doc.parse::<PriorState>("prior_state")? else {
+        return Ok(Vec::new());
+    };
+    let Some(root) = prior.values.and_then(|v| v.root_module) else {
+        return Ok(Vec::new());
+    };
+    let mut insts = Vec::new();
+    let pointer = format!("{}/prior_state/values/root_module", doc.pointer);
+    flatten(root, &pointer, &HashSet::new(), &mut insts, &mut Vec::new());
+    let mut out = Vec::new();
+    for i in insts.iter().filter(|i| i.kind == "aws_security_group_rule") {
+        let o = obj::Obj {
+            map: &i.values,
+            unknown: None,
+            pointer: i.pointer.clone(),
+            err,
+        };
+        out.extend(convert::prior_rules(&o)?);
+    }
+    Ok(out)
+}
+
+/// `prior_state`: a state document inside the plan.
+#[derive(serde::Deserialize)]
+struct PriorState {
+    #[serde(default)]
+    values: Option<Values>,
+}
+
+/// Walks the module tree depth-first, collecting managed resource instances.
+fn flatten(
+    m: Module,
+    pointer: &str,
+    deleted: &HashSet<String>,
+    out: &mut Vec<Inst>,
+    modules: &mut Vec<String>,
+) {
+    let module = m.address.unwrap_or_default();
+    if !module.is_empty() {
+        modules.push(module.clone());
+    }
+    for (i, r) in m.resources.into_iter().enumerate() {
+        if r.mode.as_deref().is_some_and(|m| m != "managed") || deleted.contains(&r.address) {
+            continue;
+        }
+        let key = refs::instance_key(r.index.as_ref());
+        let local = format!("{}.{}", r.kind, r.name);
+        let mut values = match r.values {
+            Some(Value::Object(map)) => Value::Object(map),
+            _ => Value::Object(serde_json::Map::new()),
+        };
+        if let Some(s) = &r.sensitive_values {
+            shapes::scrub(&mut values, s);
+        }
+        let Value::Object(values) = values else {
+            continue;
+        };
+        out.push(Inst {
+            base: refs::join(&module, &local),
+            address: r.address,
+            key,
+            module: module.clone(),
+            kind: r.kind,
+            local,
+            values,
+            pointer: format!("{pointer}/resources/{i}/values"),
+        });
+    }
+    for (i, child) in m.child_modules.into_iter().enumerate() {
+        flatten(
+            child,
+            &format!("{pointer}/child_modules/{i}"),
+            deleted,
+            out,
+            modules,
+        );
+    }
+}
+
+/// Drops secret constants from the configuration (they are never needed to link anything).
+fn strip_secrets(m: &mut shapes::ConfigModule) {
+    for r in &mut m.resources {
+        for key in shapes::SECRET_KEYS {
+            r.expressions.remove(*key);
+        }
+    }
+    for call in m.module_calls.values_mut() {
+        strip_secrets(&mut call.module);
+    }
+}
+
+/// Counts of resource types vpclint does not model, reported once per file.
+pub type Unsupported = BTreeMap<String, usize>;

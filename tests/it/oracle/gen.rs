@@ -895,7 +895,10 @@ fn build_interface(plan: &Plan, sn: &Subnet, n: usize, ip: &InterfacePlan) -> Ne
     let mut eni = interface(&format!("eni-{n}"), sn, addrs, &group_refs);
     eni.group_ids.sort();
     eni.group_ids.dedup();
-    if ip.public_ip {
+    if ip.public_ip && n % 4 == 3 {
+        // A Terraform plan: AWS assigns the public IPv4 at launch, its value unknown.
+        eni.meta.unknown.push("public_ip".to_string());
+    } else if ip.public_ip {
         eni.public_ips.push(Ipv4Addr::new(54, 240, 1, n as u8));
     }
     eni

@@ -245,9 +245,13 @@ fn net_contains(net: &IpNet, a: IpAddr) -> bool {
     }
 }
 
+/// ENGINE-SPEC says "public_ips non-empty"; the model (Meta::unknown) adds that a Terraform
+/// plan's unknown `public_ip` means AWS will assign one at launch: public too.
 fn has_public_address(eni: &NetworkInterface, a: IpAddr) -> bool {
     match a {
-        IpAddr::V4(_) => !eni.public_ips.is_empty(),
+        IpAddr::V4(_) => {
+            !eni.public_ips.is_empty() || eni.meta.unknown.iter().any(|u| u == "public_ip")
+        }
         IpAddr::V6(_) => !eni.ipv6_addresses.is_empty(),
     }
 }
@@ -1146,7 +1150,10 @@ mod tests {
             .unwrap()
             .ipv6_addresses
             .clear();
-        assert!(!web_from(&estate, TCP, 80, "2600:1::1"));
+        assert!(!web_from(&estate, TCP, 80, "2600:1::1")); // A public IPv4 that a Terraform plan leaves unknown still counts.
+        let eni = estate.interfaces.get_by_id_mut("eni-web").unwrap();
+        eni.meta.unknown.push("public_ip".to_string());
+        assert!(web_from(&estate, TCP, 80, "8.8.8.8"));
     }
 
     #[test]

@@ -1,0 +1,354 @@
+//! The conversion context: ids by address, unknown marks, reference links and locations.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::convert::LaunchNet;
+use super::defaults::VpcInfo;
+use super::obj::{ErrCtx, Obj};
+use super::refs::{references, From, Resolver};
+use super::shapes::ConfigResource;
+use super::tf_files::TfLocations;
+use super::{Inst, Unsupported};
+use crate::model::{Estate, FileIx, Meta, Source, Tags};
+
+/// State shared by every converter while one plan or state file is loaded.
+pub struct Ctx<'e, 'c> {
+    pub estate: &'e mut Estate,
+    pub file: FileIx,
+    pub err: &'c ErrCtx,
+    pub resolver: Resolver<'c>,
+    /// Address → `after_unknown` of its change.
+    unknown: &'c HashMap<String, Value>,
+    pub tf: TfLocations,
+    /// Full instance address → the id its object gets (AWS id, or the address).
+    pub ids: HashMap<String, String>,
+    /// Full instance address → resource type.
+    kinds: HashMap<String, String>,
+    pub unsupported: Unsupported,
+    /// The provider's region, when the configuration names one.
+    pub region: Option<String>,
+    /// Work for [`super::defaults::finish`], recorded while converting.
+    pub later: Later,
+}
+
+/// Facts only usable once every resource is loaded.
+#[derive(Default)]
+pub struct Later {
+    /// VPCs created by this file (their defaults are synthesized unless replaced).
+    pub vpcs: Vec<VpcInfo>,
+    /// Route tables, elastic IPs and standalone interfaces loaded from this file.
+    pub tables: Vec<String>,
+    pub eips: Vec<String>,
+    pub enis: Vec<String>,
+    /// Launch templates: (id, address, network settings).
+    pub templates: Vec<(String, String, LaunchNet)>,
+    /// VPC ids whose default SG / NACL / main table a `aws_default_*` resource manages.
+    pub own_default_sg: Vec<String>,
+    pub own_default_nacl: Vec<String>,
+    pub own_main_table: Vec<String>,
+    /// Interfaces synthesized for instances: (interface id, `associate_public_ip_address`).
+    pub instance_enis: Vec<(String, Option<bool>)>,
+    /// Security-group names to resolve to ids (`aws_instance.security_groups`).
+    pub group_names: Vec<(String, Vec<String>)>,
+    /// Standalone security-group rules of a plan's `prior_state`: (group id, rule).
+    pub prior_rules: Vec<(String, crate::model::SgRule)>,
+    /// Subnets explicitly associated with a NACL.
+    pub nacl_subnets: Vec<String>,
+}
+
+/// One resource instance being converted, with its configuration block.
+pub struct Res<'a, 'c> {
+    pub inst: &'a Inst,
+    pub obj: Obj<'a>,
+    pub cfg: Option<&'c ConfigResource>,
+    pub id: String,
+}
+
+impl<'c> Res<'_, 'c> {
+    /// Whether `attr` is unknown and set by the configuration (an unknown attribute the
+    /// configuration leaves unset is merely computed by the provider: nothing rests on it).
+    pub fn unknown_set(&self, attr: &str) -> bool {
+        self.obj.is_unknown(attr) && (self.cfg.is_none() || self.expr(attr).is_some())
+    }
+
+    /// The top-level expression of `attr` in the resource's configuration.
+    pub fn expr(&self, attr: &str) -> Option<&'c Value> {
+        self.cfg.and_then(|c| c.expressions.get(attr))
+    }
+}
+
+impl<'e, 'c> Ctx<'e, 'c> {
+    pub fn new(
+        estate: &'e mut Estate,
+        file: FileIx,
+        err: &'c ErrCtx,
+        resolver: Resolver<'c>,
+        unknown: &'c HashMap<String, Value>,
+        tf: TfLocations,
+        insts: &[Inst],
+    ) -> Self {
+        let mut ids = HashMap::new();
+        let mut kinds = HashMap::new();
+        for i in insts {
+            ids.insert(i.address.clone(), id_of(i));
+            kinds.insert(i.address.clone(), i.kind.clone());
+        }
+        Ctx {
+            estate,
+            file,
+            err,
+            resolver,
+            unknown,
+            tf,
+            ids,
+            kinds,
+            unsupported: Unsupported::new(),
+            region: None,
+            later: Later::default(),
+        }
+    }
+
+    /// The resource view of an instance; it borrows the instance and the file-wide data,
+    /// not the context, so converters can keep it while inserting into the estate.
+    pub fn res<'a>(&self, inst: &'a Inst) -> Res<'a, 'c>
+    where
+        'c: 'a,
+    {
+        Res {
+            obj: Obj {
+                map: &inst.values,
+                unknown: self.unknown.get(&inst.address),
+                pointer: inst.pointer.clone(),
+                err: self.err,
+            },
+            cfg: self.resolver.resource(&inst.module, &inst.local),
+            id: self
+                .ids
+                .get(&inst.address)
+                .cloned()
+                .unwrap_or_else(|| inst.address.clone()),
+            inst,
+        }
+    }
+
+    /// The object's `Meta`: id, address, tags, and its source (the `.tf` block when found,
+    /// else the JSON pointer of the resource in the plan or state).
+    pub fn meta(&mut self, res: &Res) -> Result<Meta, crate::error::LoadError> {
+        let mut tags = res.obj.tags("tags_all")?;
+        for (k, v) in res.obj.tags("tags")? {
+            if !tags.iter().any(|(k2, _)| *k2 == k) {
+                tags.push((k, v));
+            }
+        }
+        let json = Source::new(self.file, res.inst.pointer.trim_end_matches("/values"));
+        let source = match self.tf.find(&res.inst.module, &res.inst.local) {
+            Some((path, line)) => {
+                let file = self.tf.file_ix(self.estate, &path);
+                Source {
+                    file,
+                    pointer: String::new(),
+                    line: Some(line),
+                }
+            }
+            None => json,
+        };
+        Ok(Meta {
+            id: res.id.clone(),
+            address: Some(res.inst.address.clone()),
+            owner_id: res.obj.string("owner_id")?,
+            // A known ARN names the region (state); else the provider's.
+            region: res
+                .obj
+                .string("arn")?
+                .and_then(|a| a.split(':').nth(3).map(str::to_string))
+                .filter(|r| !r.is_empty())
+                .or_else(|| self.region.clone()),
+            tags: Tags(tags),
+            source,
+            unknown: Vec::new(),
+        })
+    }
+
+    /// Ids an attribute links to: its value when known, else the referenced resources of the
+    /// wanted `types` (through the configuration), else nothing with `attr` recorded in
+    /// `unknown` when the plan says the value is unknown.
+    pub fn link(
+        &self,
+        res: &Res,
+        obj: &Obj,
+        attr: &str,
+        expr: Option<&Value>,
+        types: &[&str],
+        unknown: &mut Vec<String>,
+    ) -> Result<Vec<String>, crate::error::LoadError> {
+        let mut known = obj.strings(attr)?;
+        if obj.is_partly_unknown(attr) {
+            // `[aws_security_group.a.id, "sg-123"]`: the known ids plus the referenced ones.
+            for id in self
+                .linked(res, expr, types, false)
+                .into_iter()
+                .map(|(_, id)| id)
+            {
+                if !known.contains(&id) {
+                    known.push(id);
+                }
+            }
+        }
+        if !known.is_empty() {
+            return Ok(known);
+        }
+        if obj.get(attr).is_some() && !obj.is_unknown(attr) {
+            return Ok(Vec::new()); // known and empty
+        }
+        let linked: Vec<String> = self
+            .linked(res, expr, types, attr_is_single(attr))
+            .into_iter()
+            .map(|(_, id)| id)
+            .collect();
+        // An unknown attribute the configuration does not set is merely computed by the
+        // provider (`source_security_group_id` of a CIDR rule): nothing rests on it.
+        let set_by_config = res.cfg.is_none() || expr.is_some();
+        if linked.is_empty() && obj.is_unknown(attr) && set_by_config {
+            unknown.push(attr.to_string());
+        }
+        Ok(linked)
+    }
+
+    /// The known values of a list attribute, else (when unknown) the ids its references
+    /// name. Unlike [`Ctx::link`] it records nothing: callers decide what unknown means.
+    pub fn linked_or_known(
+        &self,
+        res: &Res,
+        o: &Obj,
+        attr: &str,
+        expr: Option<&Value>,
+        types: &[&str],
+    ) -> Result<Vec<String>, crate::error::LoadError> {
+        let mut known = o.strings(attr)?;
+        if o.is_partly_unknown(attr) {
+            for id in self
+                .linked(res, expr, types, false)
+                .into_iter()
+                .map(|(_, id)| id)
+            {
+                if !known.contains(&id) {
+                    known.push(id);
+                }
+            }
+        }
+        if !known.is_empty() || !o.is_unknown(attr) {
+            return Ok(known);
+        }
+        Ok(self
+            .linked(res, expr, types, attr_is_single(attr))
+            .into_iter()
+            .map(|(_, id)| id)
+            .collect())
+    }
+
+    /// Resolves an expression's references to (type, id) of resources of `types`.
+    pub fn linked(
+        &self,
+        res: &Res,
+        expr: Option<&Value>,
+        types: &[&str],
+        single: bool,
+    ) -> Vec<(String, String)> {
+        let refs = references(expr);
+        if refs.is_empty() {
+            return Vec::new();
+        }
+        let from = From {
+            module: &res.inst.module,
+            key: &res.inst.key,
+            base: &res.inst.base,
+            single,
+        };
+        self.resolver
+            .resolve(&refs, from)
+            .into_iter()
+            .filter_map(|addr| {
+                let kind = self.kinds.get(&addr)?;
+                if !types.is_empty() && !types.contains(&kind.as_str()) {
+                    return None;
+                }
+                Some((kind.clone(), self.ids.get(&addr)?.clone()))
+            })
+            .collect()
+    }
+
+    /// The expression of `attr` inside block `index` of `block` (of `count` blocks): the
+    /// block's own expression when the configuration lists blocks one by one in the same
+    /// number, else the whole attribute's expression (every reference in any block; sets
+    /// are reordered by Terraform, so positions cannot be trusted).
+    pub fn block_expr(
+        &self,
+        res: &Res<'_, 'c>,
+        block: &str,
+        index: usize,
+        count: usize,
+        attr: &str,
+    ) -> Option<&'c Value> {
+        let whole = res.cfg?.expressions.get(block)?;
+        match whole {
+            Value::Array(items) if items.len() == 1 && count == 1 => {
+                items.get(index).and_then(|b| b.get(attr))
+            }
+            _ => Some(whole),
+        }
+    }
+
+    pub fn count_unsupported(&mut self, kind: &str) {
+        *self.unsupported.entry(kind.to_string()).or_default() += 1;
+    }
+
+    pub fn report_unsupported(&mut self, path: &str) {
+        if self.unsupported.is_empty() {
+            return;
+        }
+        let list: Vec<String> = self
+            .unsupported
+            .iter()
+            .map(|(k, n)| format!("{k} ({n})"))
+            .collect();
+        self.estate.warn(
+            path,
+            format!(
+                "Terraform resource types not modelled, skipped: {}",
+                list.join(", ")
+            ),
+        );
+    }
+}
+
+/// Attributes that hold one id (a bare reference to a counted resource from a resource
+/// with the same keys then means "the instance with my key").
+fn attr_is_single(attr: &str) -> bool {
+    attr.ends_with("_id") || attr.ends_with("_arn") || attr.ends_with("_name") || attr == "instance"
+}
+
+/// The id an instance's object gets: the AWS id (ARN for load balancers, listeners and
+/// target groups; the name for DB subnet groups) when known, else the address.
+fn id_of(i: &Inst) -> String {
+    let s = |k: &str| {
+        i.values
+            .get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let known = match i.kind.as_str() {
+        "aws_lb"
+        | "aws_alb"
+        | "aws_lb_listener"
+        | "aws_alb_listener"
+        | "aws_lb_target_group"
+        | "aws_alb_target_group" => s("arn").or_else(|| s("id")),
+        "aws_key_pair" => s("key_pair_id").or_else(|| s("id")),
+        "aws_db_subnet_group" => s("name").or_else(|| s("id")),
+        _ => s("id"),
+    };
+    known.unwrap_or_else(|| i.address.clone())
+}

@@ -1,0 +1,512 @@
+//! Resolving the `configuration` section's expression `references` to resource instances.
+//!
+//! Before apply, ids are unknown, so a plan links resources only through references such as
+//! `aws_vpc.main.id`, `aws_subnet.private[0].id` or `module.net.subnet_ids`. This module
+//! follows them across modules (`var.x` → the module call's argument in the parent,
+//! `module.m.out` → the child's output expression) down to full instance addresses
+//! (`module.net.aws_subnet.public[0]`).
+//!
+//! `count`/`for_each`: a reference with an explicit key (`aws_subnet.public[0]`) names that
+//! instance. A bare reference (`aws_subnet.public`, which is also what `[count.index]` and
+//! `[*]` look like in the JSON) names the instance with the referencing resource's own key
+//! when the expression uses `count.index`/`each.*`, or when a single-valued attribute refers
+//! to a resource with exactly the same instance keys; otherwise it names every instance
+//! (over-linking never hides a path, under-linking could).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::Value;
+
+use super::shapes::{ConfigModule, ConfigResource, ModuleCall};
+
+/// Prefixes of references that never name a managed resource.
+const NOT_RESOURCES: &[&str] = &[
+    "count",
+    "each",
+    "path",
+    "self",
+    "terraform",
+    "local",
+    "data",
+];
+
+/// The configuration tree indexed by module path, plus the instances that exist.
+pub struct Resolver<'c> {
+    /// Module config path (`""`, `module.net`, `module.net.module.sub`) → module.
+    modules: HashMap<String, &'c ConfigModule>,
+    /// (module config path, `type.name`) → configuration block.
+    resources: HashMap<(String, &'c str), &'c ConfigResource>,
+    /// Full resource base address (`module.net[0].aws_subnet.public`) → instance keys
+    /// (`""` for a resource without count/for_each, else `[0]`, `["a"]`).
+    instances: BTreeMap<String, Vec<String>>,
+    /// Module instance paths seen in the values (`module.net[0]`).
+    module_instances: Vec<String>,
+}
+
+/// How a referencing attribute wants its references read.
+#[derive(Clone, Copy)]
+pub struct From<'a> {
+    /// Module instance path of the referencing resource (`""` for root).
+    pub module: &'a str,
+    /// The referencing resource's own instance key (`[0]`, `["a"]`, or `""`).
+    pub key: &'a str,
+    /// Its base address (to compare instance key sets).
+    pub base: &'a str,
+    /// The attribute holds one id (`subnet_id`) rather than a list.
+    pub single: bool,
+}
+
+impl<'c> Resolver<'c> {
+    pub fn new(root: &'c ConfigModule) -> Self {
+        let mut modules = HashMap::new();
+        index_modules(root, String::new(), &mut modules);
+        let resources = modules
+            .iter()
+            .flat_map(|(path, m)| {
+                m.resources
+                    .iter()
+                    .map(move |r| ((path.clone(), r.address.as_str()), r))
+            })
+            .collect();
+        Resolver {
+            modules,
+            resources,
+            instances: BTreeMap::new(),
+            module_instances: Vec::new(),
+        }
+    }
+
+    /// Records an existing resource instance (from planned values or state).
+    pub fn add_instance(&mut self, base: &str, key: &str) {
+        self.instances
+            .entry(base.to_string())
+            .or_default()
+            .push(key.to_string());
+    }
+
+    pub fn add_module_instance(&mut self, path: &str) {
+        self.module_instances.push(path.to_string());
+    }
+
+    /// The configuration block of a resource in a module instance.
+    pub fn resource(&self, module: &str, address: &str) -> Option<&'c ConfigResource> {
+        self.resources.get(&(config_path(module), address)).copied()
+    }
+
+    /// Module config paths with their call `source`, to find `.tf` files of local modules.
+    pub fn module_sources(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (path, module) in &self.modules {
+            for (name, call) in &module.module_calls {
+                if let Some(src) = &call.source {
+                    out.push((join(path, &format!("module.{name}")), src.clone()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Full instance addresses named by `refs` (an expression's `references`).
+    pub fn resolve(&self, refs: &[String], from: From) -> Vec<String> {
+        let mut out = Vec::new();
+        self.resolve_into(refs, from, 0, &mut out);
+        out.dedup();
+        out
+    }
+
+    fn resolve_into(&self, refs: &[String], from: From, depth: usize, out: &mut Vec<String>) {
+        // Modules can only nest so deep; a cycle in malformed input must not recurse forever.
+        if depth > 32 {
+            return;
+        }
+        let iterates = refs
+            .iter()
+            .any(|r| r == "count.index" || r.starts_with("each."));
+        // Resource base → explicit keys seen (Terraform lists `a.b[0].id`, `a.b[0]`, `a.b`).
+        let mut wanted: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for r in refs {
+            let segs = segments(r);
+            let Some(first) = segs.first() else { continue };
+            match first.as_str() {
+                "var" => {
+                    if let Some(name) = segs.get(1) {
+                        self.follow_var(name, from, depth, out);
+                    }
+                }
+                "module" => {
+                    if let (Some(call), Some(output)) = (segs.get(1), segs.get(2)) {
+                        self.follow_output(call, output, from, depth, out);
+                    }
+                }
+                p if NOT_RESOURCES.contains(&p) => {}
+                _ => {
+                    let Some(second) = segs.get(1) else { continue };
+                    let (name, key) = split_key(second);
+                    let base = join(from.module, &format!("{first}.{name}"));
+                    let keys = wanted.entry(base).or_default();
+                    if let Some(k) = key {
+                        keys.push(k.to_string());
+                    }
+                }
+            }
+        }
+        for (base, keys) in wanted {
+            self.pick(&base, &keys, iterates, from, out);
+        }
+    }
+
+    fn pick(&self, base: &str, keys: &[String], iterates: bool, from: From, out: &mut Vec<String>) {
+        let Some(existing) = self.instances.get(base) else {
+            return;
+        };
+        let full = |k: &str| format!("{base}{k}");
+        if !keys.is_empty() {
+            out.extend(
+                keys.iter()
+                    .filter(|k| existing.contains(k))
+                    .map(|k| full(k)),
+            );
+            return;
+        }
+        let own = from.key;
+        let same_keys = from.single
+            && self
+                .instances
+                .get(from.base)
+                .is_some_and(|mine| same_set(mine, existing));
+        if !own.is_empty() && (iterates || same_keys) && existing.iter().any(|k| k == own) {
+            out.push(full(own));
+            return;
+        }
+        out.extend(existing.iter().map(|k| full(k)));
+    }
+
+    /// `var.name` inside a module: the argument its call passes, read in the parent.
+    fn follow_var(&self, name: &str, from: From, depth: usize, out: &mut Vec<String>) {
+        let Some((parent, call_seg)) = split_last_module(from.module) else {
+            return; // root variables come from outside: no resource behind them
+        };
+        let (call_name, module_key) = split_key(call_seg.trim_start_matches("module."));
+        let Some(call) = self.call(parent, call_name) else {
+            return;
+        };
+        let refs = references(call.expressions.get(name));
+        let key = module_key.unwrap_or("");
+        let next = From {
+            module: parent,
+            key,
+            base: "",
+            single: from.single,
+        };
+        self.resolve_into(&refs, next, depth + 1, out);
+    }
+
+    /// `module.call.output`: the output expression, read inside each instance of the call.
+    fn follow_output(
+        &self,
+        call_seg: &str,
+        output: &str,
+        from: From,
+        depth: usize,
+        out: &mut Vec<String>,
+    ) {
+        let (call_name, key) = split_key(call_seg);
+        let Some(call) = self.call(from.module, call_name) else {
+            return;
+        };
+        let Some(expr) = call.module.outputs.get(output) else {
+            return;
+        };
+        let refs = references(expr.expression.as_ref());
+        let prefix = join(from.module, &format!("module.{call_name}"));
+        let targets: Vec<String> = match key {
+            Some(k) => vec![format!("{prefix}{k}")],
+            None => self
+                .module_instances
+                .iter()
+                .filter(|m| *m == &prefix || m.starts_with(&format!("{prefix}[")))
+                .cloned()
+                .collect(),
+        };
+        for module in &targets {
+            let next = From {
+                module,
+                key: "",
+                base: "",
+                single: false,
+            };
+            self.resolve_into(&refs, next, depth + 1, out);
+        }
+    }
+
+    fn call(&self, module: &str, name: &str) -> Option<&'c ModuleCall> {
+        self.modules
+            .get(&config_path(module))?
+            .module_calls
+            .get(name)
+    }
+}
+
+fn index_modules<'c>(
+    m: &'c ConfigModule,
+    path: String,
+    out: &mut HashMap<String, &'c ConfigModule>,
+) {
+    for (name, call) in &m.module_calls {
+        index_modules(&call.module, join(&path, &format!("module.{name}")), out);
+    }
+    out.insert(path, m);
+}
+
+fn same_set(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().all(|k| b.contains(k))
+}
+
+/// `module.a[0].module.b` → `module.a.module.b` (configuration has no instance keys).
+pub fn config_path(module: &str) -> String {
+    segments(module)
+        .iter()
+        .map(|s| split_key(s).0)
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// `a` + `b` with a dot unless `a` is the root (`""`).
+pub fn join(a: &str, b: &str) -> String {
+    if a.is_empty() {
+        b.to_string()
+    } else {
+        format!("{a}.{b}")
+    }
+}
+
+/// `module.a.module.b["x"]` → (`module.a`, `module.b["x"]`).
+fn split_last_module(module: &str) -> Option<(&str, &str)> {
+    if module.is_empty() {
+        return None;
+    }
+    let segs = segment_spans(module);
+    let n = segs.len();
+    if n < 2 {
+        return None;
+    }
+    let call_start = segs[n - 2].0;
+    let parent = if call_start == 0 {
+        ""
+    } else {
+        &module[..call_start - 1]
+    };
+    Some((parent, &module[call_start..]))
+}
+
+/// The references of an expression (`{"references": [...]}`), flattening nested blocks.
+pub fn references(expr: Option<&Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(e) = expr {
+        collect_refs(e, &mut out);
+    }
+    out
+}
+
+fn collect_refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Array(refs)) = map.get("references") {
+                out.extend(refs.iter().filter_map(|r| r.as_str().map(str::to_string)));
+            }
+            for (k, inner) in map {
+                if k != "references" && k != "constant_value" {
+                    collect_refs(inner, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| collect_refs(i, out)),
+        _ => {}
+    }
+}
+
+/// `name[0]` → (`name`, Some(`[0]`)); `name` → (`name`, None).
+pub fn split_key(seg: &str) -> (&str, Option<&str>) {
+    match seg.find('[') {
+        Some(i) => (&seg[..i], Some(&seg[i..])),
+        None => (seg, None),
+    }
+}
+
+/// Splits a traversal on dots outside brackets and quotes: `a.b["x.y"].c` → `a`, `b["x.y"]`, `c`.
+pub fn segments(text: &str) -> Vec<String> {
+    segment_spans(text)
+        .into_iter()
+        .map(|(s, e)| text[s..e].to_string())
+        .collect()
+}
+
+fn segment_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let (mut start, mut depth, mut in_str, mut escaped) = (0, 0usize, false, false);
+    for (i, c) in text.char_indices() {
+        if in_str {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_str = true,
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            '.' if depth == 0 => {
+                spans.push((start, i));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if start < text.len() {
+        spans.push((start, text.len()));
+    }
+    spans
+}
+
+/// The address suffix for an instance key: `0` → `[0]`, `"a"` → `["a"]`.
+pub fn instance_key(index: Option<&Value>) -> String {
+    match index {
+        Some(Value::Number(n)) => format!("[{n}]"),
+        Some(Value::String(s)) => format!("[{}]", Value::String(s.clone())),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_traversals_outside_brackets() {
+        assert_eq!(
+            segments(r#"module.a["x.y"].aws_subnet.b[0].id"#),
+            vec!["module", r#"a["x.y"]"#, "aws_subnet", "b[0]", "id"]
+        );
+        assert_eq!(
+            config_path(r#"module.a["k"].module.b[1]"#),
+            "module.a.module.b"
+        );
+        assert_eq!(
+            split_last_module(r#"module.a.module.b["x"]"#),
+            Some(("module.a", r#"module.b["x"]"#))
+        );
+        assert_eq!(split_last_module("module.a"), Some(("", "module.a")));
+        assert_eq!(instance_key(Some(&Value::from("a"))), r#"["a"]"#);
+        assert_eq!(instance_key(Some(&Value::from(2))), "[2]");
+    }
+
+    fn config() -> ConfigModule {
+        let json = serde_json::json!({
+            "resources": [],
+            "module_calls": {"net": {
+                "source": "./net",
+                "expressions": {"cidr": {"constant_value": "10.0.0.0/16"}},
+                "module": {
+                    "resources": [],
+                    "outputs": {
+                        "ids": {"expression": {"references": ["aws_subnet.s"]}},
+                        "first": {"expression": {"references": ["aws_subnet.s[0].id", "aws_subnet.s[0]", "aws_subnet.s"]}}
+                    }
+                }
+            }}
+        });
+        serde_json::from_value(json).unwrap()
+    }
+
+    fn refs(r: &[&str]) -> Vec<String> {
+        r.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn count_references_pick_the_matching_instance_or_all() {
+        let cfg = config();
+        let mut r = Resolver::new(&cfg);
+        for k in ["[0]", "[1]"] {
+            r.add_instance("aws_subnet.s", k);
+            r.add_instance("aws_instance.i", k);
+        }
+        r.add_instance("aws_instance.one", "");
+        let from = |key, base, single| From {
+            module: "",
+            key,
+            base,
+            single,
+        };
+        // `aws_subnet.s[count.index].id`
+        let got = r.resolve(
+            &refs(&["aws_subnet.s", "count.index"]),
+            from("[1]", "aws_instance.i", true),
+        );
+        assert_eq!(got, ["aws_subnet.s[1]"]);
+        // `aws_subnet.s[0].id`
+        let got = r.resolve(
+            &refs(&["aws_subnet.s[0].id", "aws_subnet.s[0]", "aws_subnet.s"]),
+            from("[1]", "aws_instance.i", true),
+        );
+        assert_eq!(got, ["aws_subnet.s[0]"]);
+        // A bare reference from a resource with the same count, single-valued: same key.
+        let got = r.resolve(
+            &refs(&["aws_subnet.s"]),
+            from("[1]", "aws_instance.i", true),
+        );
+        assert_eq!(got, ["aws_subnet.s[1]"]);
+        // The same into a list attribute (`aws_subnet.s[*].id`): every instance.
+        let got = r.resolve(
+            &refs(&["aws_subnet.s"]),
+            from("[1]", "aws_instance.i", false),
+        );
+        assert_eq!(got, ["aws_subnet.s[0]", "aws_subnet.s[1]"]);
+        // From a resource without count: every instance.
+        let got = r.resolve(&refs(&["aws_subnet.s"]), from("", "aws_instance.one", true));
+        assert_eq!(got, ["aws_subnet.s[0]", "aws_subnet.s[1]"]);
+        // Not resources.
+        let got = r.resolve(
+            &refs(&["var.x", "local.y", "data.aws_vpc.v.id", "path.module"]),
+            from("", "", false),
+        );
+        assert!(got.is_empty());
+    }
+
+    #[test]
+    fn module_outputs_and_variables() {
+        let cfg = config();
+        let mut r = Resolver::new(&cfg);
+        r.add_instance("module.net.aws_subnet.s", "[0]");
+        r.add_instance("module.net.aws_subnet.s", "[1]");
+        r.add_module_instance("module.net");
+        let root = From {
+            module: "",
+            key: "",
+            base: "",
+            single: false,
+        };
+        let got = r.resolve(&refs(&["module.net.ids", "module.net"]), root);
+        assert_eq!(
+            got,
+            ["module.net.aws_subnet.s[0]", "module.net.aws_subnet.s[1]"]
+        );
+        let got = r.resolve(&refs(&["module.net.first", "module.net"]), root);
+        assert_eq!(got, ["module.net.aws_subnet.s[0]"]);
+        // A variable set to a constant names no resource.
+        let inside = From {
+            module: "module.net",
+            key: "",
+            base: "",
+            single: false,
+        };
+        assert!(r.resolve(&refs(&["var.cidr"]), inside).is_empty());
+        assert_eq!(
+            r.module_sources(),
+            [("module.net".to_string(), "./net".to_string())]
+        );
+    }
+}

@@ -1,0 +1,325 @@
+//! Load balancers and databases seen from the internet.
+//!
+//! **Load balancers** (DESIGN.md §4): an `internet-facing` balancer has a node in each of
+//! its subnets; a client reaches it when SOME node's subnet routes the client to an
+//! attached internet gateway and that subnet's ACL passes request and reply; the
+//! balancer's groups must allow the listener port (a network load balancer without groups
+//! admits everything:
+//! <https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html>).
+//! IPv6 clients only when `IpAddressType` is dualstack. Listener protocols map to tcp
+//! (HTTP, HTTPS, TCP, TLS), udp (UDP), both (TCP_UDP), udp 6081 (GENEVE).
+//!
+//! **Targets**: the default actions' target groups; a target is an instance (its primary
+//! interface) or an IP (the interface holding that private IP). The target port is the
+//! registered port, else the group's, else the listener's. With client IP preservation
+//! (network load balancers: the group attribute when exported, else on for instance
+//! targets and UDP groups, off otherwise —
+//! <https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#client-ip-preservation>)
+//! the target sees the client address: its groups and ACL filter clients exactly.
+//! Without it the target sees a node address somewhere in the balancer's subnets: the
+//! target is reached (by every client the listener admits) when its groups allow the
+//! target port from some address of those subnets or from a group of the balancer, and
+//! its ACL passes those addresses (skipped for the part inside its own subnet). The node
+//! addresses are not in the export, so "some address" is the reading that does not hide
+//! exposure.
+//!
+//! **Databases**: `PubliclyAccessible`, treated as present with a public IPv4 in each of
+//! its subnets: a subnet that routes the client to an attached internet gateway, whose
+//! ACL passes request and reply, and the database's groups allowing the endpoint port
+//! (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html#USER_VPC.Hiding>).
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use crate::model::{
+    Database, Idx, Listener, LoadBalancer, NetworkInterface, Peer, Target, TargetGroup,
+};
+use crate::net::{AddrSet, PacketSet, Protocol};
+
+use super::compile::rule_set;
+use super::internet::internet;
+use super::{Place, Reach, Rules};
+
+/// The protocols a listener or target group protocol name carries.
+pub(crate) fn listener_protocols(name: &str) -> Vec<(Protocol, Option<u16>)> {
+    match name.to_ascii_uppercase().as_str() {
+        "UDP" => vec![(Protocol::UDP, None)],
+        "TCP_UDP" => vec![(Protocol::TCP, None), (Protocol::UDP, None)],
+        "GENEVE" => vec![(Protocol::UDP, Some(6081))],
+        _ => vec![(Protocol::TCP, None)],
+    }
+}
+
+/// Packets to `port` over the listener's protocols, from anyone.
+fn port_packets(protocol: &str, port: u16) -> PacketSet {
+    PacketSet::union_all(listener_protocols(protocol).into_iter().map(|(p, fixed)| {
+        let k = fixed.unwrap_or(port);
+        PacketSet::new(p, (k, k), AddrSet::all())
+    }))
+}
+
+/// One target reached through a listener: the interface and the packets (addr = client,
+/// key = target port) that arrive.
+#[derive(Debug, Clone)]
+pub(crate) struct TargetReach<'e> {
+    pub target: &'e Target,
+    pub group: &'e TargetGroup,
+    pub interface: Option<Idx<NetworkInterface>>,
+    pub port: u16,
+    pub preserve_client_ip: bool,
+    pub packets: PacketSet,
+}
+
+impl<'e> Reach<'e> {
+    /// The internet side of a balancer's (or database's) subnets: client packets that a
+    /// node in one of `subnets` receives and answers (routes and ACLs only).
+    pub(crate) fn subnets_front(
+        &self,
+        subnets: &[String],
+        vpc: &str,
+        families: &AddrSet,
+    ) -> PacketSet {
+        let world = internet().intersection(families);
+        PacketSet::union_all(subnets.iter().map(|s| {
+            let place = self.place(s, vpc);
+            let clients = world.intersection(&self.igw_region(&place));
+            self.nacl(&place)
+                .inbound_round_trip
+                .restrict_addrs(&clients)
+        }))
+    }
+
+    fn lb_families(lb: &LoadBalancer) -> AddrSet {
+        let dual = lb
+            .ip_address_type
+            .as_deref()
+            .is_some_and(|t| t.to_ascii_lowercase().starts_with("dualstack"));
+        if dual {
+            AddrSet::all()
+        } else {
+            AddrSet::all_v4()
+        }
+    }
+
+    /// The balancer's groups as an ingress filter.
+    pub(crate) fn lb_groups_ingress(&self, lb: &LoadBalancer) -> PacketSet {
+        if lb.group_ids.is_empty() && lb.lb_type == "network" {
+            PacketSet::all()
+        } else {
+            self.sg_set(&lb.group_ids, Rules::IngressFromInternet)
+        }
+    }
+
+    /// Client packets the listener accepts from the internet (addr = client).
+    pub(crate) fn listener_reach(&self, lb: &LoadBalancer, listener: &Listener) -> PacketSet {
+        if !lb.is_internet_facing() {
+            return PacketSet::empty();
+        }
+        port_packets(&listener.protocol, listener.port)
+            .intersection(&self.lb_groups_ingress(lb))
+            .intersection(&self.subnets_front(&lb.subnet_ids, &lb.vpc_id, &Self::lb_families(lb)))
+    }
+
+    pub(crate) fn listeners_of(&self, lb: &LoadBalancer) -> Vec<&'e Listener> {
+        self.estate
+            .listeners
+            .iter()
+            .filter(|l| l.load_balancer_arn == lb.meta.id)
+            .collect()
+    }
+
+    /// The interface behind a target id: an instance's primary interface or the interface
+    /// holding an IP.
+    pub(crate) fn target_interface(&self, target_id: &str) -> Option<Idx<NetworkInterface>> {
+        if let Some(inst) = self.estate.instances.get_by_id(target_id) {
+            let listed: Vec<Idx<NetworkInterface>> = inst
+                .interface_ids
+                .iter()
+                .filter_map(|id| self.estate.interfaces.find(id))
+                .collect();
+            let primary = listed.iter().copied().find(|&ix| {
+                let e = self.estate.interfaces.get(ix);
+                inst.private_ip
+                    .is_some_and(|p| e.private_ips.first() == Some(&p))
+            });
+            if let Some(ix) = primary.or_else(|| listed.first().copied()) {
+                return Some(ix);
+            }
+        }
+        // Instances missing from the export are found through their interfaces' attachment.
+        let attached = self
+            .estate
+            .interfaces
+            .indexed()
+            .find(|(_, e)| e.instance_id.as_deref() == Some(target_id))
+            .map(|(ix, _)| ix);
+        if attached.is_some() {
+            return attached;
+        }
+        let ip: IpAddr = target_id.parse().ok()?;
+        self.estate.interfaces.indexed().find_map(|(ix, e)| {
+            let hit = match ip {
+                IpAddr::V4(a) => e.private_ips.contains(&a),
+                IpAddr::V6(a) => e.ipv6_addresses.contains(&a),
+            };
+            hit.then_some(ix)
+        })
+    }
+
+    /// Targets of a listener and what reaches each of them (addr = client).
+    pub(crate) fn listener_targets(
+        &self,
+        lb: &'e LoadBalancer,
+        listener: &'e Listener,
+        clients: &PacketSet,
+        targets_by_group: &HashMap<&str, Vec<&'e Target>>,
+    ) -> Vec<TargetReach<'e>> {
+        let mut out = Vec::new();
+        for arn in &listener.target_group_arns {
+            let Some(group) = self.estate.target_groups.get_by_id(arn) else {
+                continue;
+            };
+            for &target in targets_by_group.get(arn.as_str()).into_iter().flatten() {
+                let port = target.port.or(group.port).unwrap_or(listener.port);
+                let proto = group.protocol.as_deref().unwrap_or(&listener.protocol);
+                let interface = self.target_interface(&target.target_id);
+                let preserve = lb.lb_type == "network"
+                    && group.preserve_client_ip.unwrap_or(
+                        group.target_type == "instance"
+                            || listener_protocols(proto)
+                                .iter()
+                                .any(|(p, _)| *p == Protocol::UDP),
+                    );
+                let packets = match interface {
+                    Some(ix) => self.through_lb(lb, ix, proto, port, clients, preserve),
+                    None => PacketSet::empty(),
+                };
+                out.push(TargetReach {
+                    target,
+                    group,
+                    interface,
+                    port,
+                    preserve_client_ip: preserve,
+                    packets,
+                });
+            }
+        }
+        out
+    }
+
+    fn through_lb(
+        &self,
+        lb: &LoadBalancer,
+        ix: Idx<NetworkInterface>,
+        proto: &str,
+        port: u16,
+        clients: &PacketSet,
+        preserve: bool,
+    ) -> PacketSet {
+        let e = self.estate.interfaces.get(ix);
+        let place = self.place_of(e);
+        let wanted = port_packets(proto, port);
+        let in_lb_subnet = lb.subnet_ids.iter().any(|s| s == &e.subnet_id);
+        let nacl = if in_lb_subnet {
+            PacketSet::all()
+        } else {
+            self.nacl(&place).inbound_round_trip.clone()
+        };
+        let mut parts = Vec::new();
+        for (p, _) in listener_protocols(proto) {
+            let client_addrs = clients
+                .intersection(&PacketSet::new(p, (0, u16::MAX), AddrSet::all()))
+                .addrs();
+            if client_addrs.is_empty() {
+                continue;
+            }
+            let want = wanted.intersection(&PacketSet::new(p, (0, u16::MAX), AddrSet::all()));
+            if preserve {
+                parts.push(
+                    want.intersection(&self.sg_set(&e.group_ids, Rules::IngressFromInternet))
+                        .intersection(&nacl)
+                        .restrict_addrs(&client_addrs),
+                );
+            } else if !self.lb_admitted_by_target(lb, e, &place, &want).is_empty() {
+                parts.push(want.restrict_addrs(&client_addrs));
+            }
+        }
+        PacketSet::union_all(parts)
+    }
+
+    /// Packets from the balancer's node addresses (its subnets' CIDRs, or a group of the
+    /// balancer) that the target's groups and ACL admit.
+    fn lb_admitted_by_target(
+        &self,
+        lb: &LoadBalancer,
+        e: &NetworkInterface,
+        place: &Place,
+        want: &PacketSet,
+    ) -> PacketSet {
+        let nodes = self.lb_node_addrs(lb);
+        let sg = PacketSet::union_all(
+            e.group_ids
+                .iter()
+                .filter_map(|g| self.estate.security_groups.get_by_id(g))
+                .flat_map(|g| g.ingress.iter())
+                .map(|r| match &r.peer {
+                    Peer::Group { group_id, .. } if lb.group_ids.contains(group_id) => {
+                        rule_set(r.protocol, &r.ports, nodes.clone())
+                    }
+                    _ => self.peers.rule_set(r),
+                }),
+        );
+        let own = self
+            .estate
+            .subnets
+            .get_by_id(&e.subnet_id)
+            .map(subnet_addrs)
+            .unwrap_or_default();
+        let nacl =
+            self.nacl(place)
+                .inbound_round_trip
+                .union(&PacketSet::new(Protocol::All, (0, 0), own));
+        want.intersection(&sg)
+            .intersection(&nacl)
+            .restrict_addrs(&nodes)
+    }
+
+    pub(crate) fn lb_node_addrs(&self, lb: &LoadBalancer) -> AddrSet {
+        AddrSet::union_all(
+            lb.subnet_ids
+                .iter()
+                .filter_map(|s| self.estate.subnets.get_by_id(s))
+                .map(subnet_addrs)
+                .collect::<Vec<_>>()
+                .iter(),
+        )
+    }
+
+    /// Client packets reaching a publicly accessible database (addr = client).
+    pub(crate) fn database_reach(&self, db: &Database) -> PacketSet {
+        let Some(port) = db.port else {
+            return PacketSet::empty();
+        };
+        if !db.publicly_accessible {
+            return PacketSet::empty();
+        }
+        let vpc = db.vpc_id.as_deref().unwrap_or("");
+        PacketSet::new(Protocol::TCP, (port, port), AddrSet::all())
+            .intersection(&self.sg_set(&db.group_ids, Rules::IngressFromInternet))
+            .intersection(&self.subnets_front(&db.subnet_ids, vpc, &AddrSet::all_v4()))
+    }
+
+    pub(crate) fn targets_by_group(&self) -> HashMap<&'e str, Vec<&'e Target>> {
+        let mut m: HashMap<&str, Vec<&Target>> = HashMap::new();
+        for t in &self.estate.targets {
+            m.entry(t.target_group_arn.as_str()).or_default().push(t);
+        }
+        m
+    }
+}
+
+pub(crate) fn subnet_addrs(s: &crate::model::Subnet) -> AddrSet {
+    let mut nets: Vec<ipnet::IpNet> = s.cidrs_v6.iter().map(|n| ipnet::IpNet::V6(*n)).collect();
+    nets.extend(s.cidr_v4.map(ipnet::IpNet::V4));
+    AddrSet::from_nets(&nets)
+}

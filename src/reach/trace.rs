@@ -1,0 +1,1225 @@
+//! The hop builders behind [`Reach::explain`]: one concrete packet through routes, ACLs
+//! and groups, recording every decision and every blocker with a suggested change.
+
+use std::net::IpAddr;
+
+use crate::model::{Idx, Location, NetworkInterface, RouteTarget, Source};
+use crate::net::{AddrSet, PacketSet, Protocol};
+
+use super::compile::{keys_at, EPHEMERAL};
+use super::explain::{first_addr, is_internet, Blocker, Decision, Hop, Probe, Trace, Verdict};
+use super::flows::public_families;
+use super::internet::internet;
+use super::nacl::entry_set;
+use super::{Place, Reach};
+
+/// The Linux default ephemeral port, used to show which ACL entry blocks replies.
+const SHOWN_EPHEMERAL: u16 = 32768;
+
+pub(crate) struct Tracer<'r, 'e> {
+    reach: &'r Reach<'e>,
+    probe: Probe,
+    hops: Vec<Hop>,
+    blocked: Vec<Blocker>,
+    notes: Vec<String>,
+    verdict: bool,
+    src: Option<IpAddr>,
+    dst: Option<IpAddr>,
+    sources: Option<AddrSet>,
+    /// The peer is an internet client or server: group references cannot match it.
+    internet_flow: bool,
+}
+
+fn world_cidr(a: IpAddr) -> &'static str {
+    match a {
+        IpAddr::V4(_) => "0.0.0.0/0",
+        IpAddr::V6(_) => "::/0",
+    }
+}
+
+fn host(a: IpAddr) -> String {
+    match a {
+        IpAddr::V4(_) => format!("{a}/32"),
+        IpAddr::V6(_) => format!("{a}/128"),
+    }
+}
+
+impl<'r, 'e> Tracer<'r, 'e> {
+    pub(crate) fn new(reach: &'r Reach<'e>, probe: Probe) -> Self {
+        Tracer {
+            reach,
+            probe,
+            hops: Vec::new(),
+            blocked: Vec::new(),
+            notes: Vec::new(),
+            verdict: false,
+            src: None,
+            dst: None,
+            sources: None,
+            internet_flow: false,
+        }
+    }
+
+    pub(crate) fn finish(mut self, from: String, to: String) -> Trace {
+        let verdict = if self.verdict {
+            Verdict::Reachable
+        } else {
+            Verdict::Unreachable
+        };
+        // Subnets sharing a table or ACL report the same blocker once.
+        let mut seen = std::collections::HashSet::new();
+        self.blocked
+            .retain(|b| seen.insert((b.component.clone(), b.reason.clone(), b.fix.clone())));
+        if !self.verdict && self.blocked.is_empty() {
+            // The exact computation says no but no single element was pinned down (e.g.
+            // ACL replies that pass each subnet but share no ephemeral port).
+            self.blocked.push(Blocker {
+                component: to.clone(),
+                reason: "no path admits this packet".to_string(),
+                fix: "see the hops above".to_string(),
+                location: None,
+            });
+        }
+        Trace {
+            from,
+            to,
+            source_address: self.src.map(|a| a.to_string()),
+            destination_address: self.dst.map(|a| a.to_string()),
+            protocol: self.probe.proto().to_string(),
+            port: (self.probe.proto().has_ports()).then_some(self.probe.key),
+            verdict,
+            hops: self.hops,
+            blocked_by: self.blocked,
+            sources: self
+                .sources
+                .as_ref()
+                .map(|a| a.to_cidrs().iter().map(ToString::to_string).collect()),
+            source_set: self.sources,
+            notes: self.notes,
+        }
+    }
+
+    fn loc(&self, s: &Source) -> Option<Location> {
+        Some(self.reach.estate.location(s))
+    }
+
+    fn hop(
+        &mut self,
+        component: String,
+        kind: &str,
+        decision: Decision,
+        rule: String,
+        message: String,
+        location: Option<Location>,
+    ) {
+        self.hops.push(Hop {
+            component,
+            kind: kind.to_string(),
+            decision,
+            rule,
+            message,
+            location,
+        });
+    }
+
+    fn block(
+        &mut self,
+        component: String,
+        reason: String,
+        fix: String,
+        location: Option<Location>,
+    ) {
+        self.blocked.push(Blocker {
+            component,
+            reason,
+            fix,
+            location,
+        });
+    }
+
+    fn set_sources(&mut self, passing: &AddrSet) {
+        self.sources = Some(passing.clone());
+    }
+
+    fn pk(&self) -> String {
+        self.probe.describe()
+    }
+
+    // ---- elements -------------------------------------------------------------------
+
+    /// The route chosen for `addr` in the place's table; `ok` says whether its target is
+    /// what the flow needs, `want` names it for the fix.
+    fn route(
+        &mut self,
+        place: &Place,
+        addr: IpAddr,
+        purpose: &str,
+        ok: &dyn Fn(&RouteTarget) -> bool,
+        fix: &dyn Fn(&str) -> String,
+    ) -> bool {
+        let est = self.reach.estate;
+        let Some(t) = place.table else {
+            let reason = format!(
+                "subnet {} has no route table in the inputs, so nothing leaves it",
+                place.subnet_id
+            );
+            self.hop(
+                place.subnet_id.to_string(),
+                "route-table",
+                Decision::Deny,
+                "none".into(),
+                reason.clone(),
+                None,
+            );
+            self.block(
+                place.subnet_id.to_string(),
+                reason,
+                fix("its route table"),
+                None,
+            );
+            return false;
+        };
+        let table = est.route_tables.get(t);
+        let label = table.meta.label();
+        let Some((_, r)) = self.reach.lookup(place, addr) else {
+            let reason = format!("route table {label} has no route covering {addr} ({purpose})");
+            self.hop(
+                label.clone(),
+                "route-table",
+                Decision::Deny,
+                "no matching route".into(),
+                reason.clone(),
+                self.loc(&table.meta.source),
+            );
+            self.block(
+                label.clone(),
+                reason,
+                fix(&table.meta.id),
+                self.loc(&table.meta.source),
+            );
+            return false;
+        };
+        let route = &table.routes[r];
+        let dest = match &route.destination {
+            crate::model::RouteDestination::Cidr(n) => n.to_string(),
+            crate::model::RouteDestination::PrefixList(p) => p.clone(),
+        };
+        let rule = format!("{dest} -> {}", route.target.id());
+        let loc = self.loc(&route.source);
+        if route.blackhole {
+            let reason = format!("route table {label} sends {addr} to a blackhole (route {rule}: its target is gone)");
+            self.hop(
+                label.clone(),
+                "route-table",
+                Decision::Deny,
+                rule,
+                reason.clone(),
+                loc.clone(),
+            );
+            self.block(label, reason, fix(&table.meta.id), loc);
+            return false;
+        }
+        let msg = format!(
+            "route table {label} sends {addr} to {} ({}) by its longest matching route {dest} ({purpose})",
+            route.target.describe(),
+            route.target.id()
+        );
+        self.hop(
+            label.clone(),
+            "route-table",
+            Decision::Route,
+            rule,
+            msg,
+            loc.clone(),
+        );
+        if ok(&route.target) {
+            return true;
+        }
+        let why = match &route.target {
+            RouteTarget::EgressOnlyInternetGateway(_) => {
+                "an egress-only internet gateway never admits inbound connections".to_string()
+            }
+            RouteTarget::NatGateway(_) => {
+                "a NAT gateway only carries connections opened from inside".to_string()
+            }
+            RouteTarget::InternetGateway(g) => {
+                format!("internet gateway {g} is not attached to {}", place.vpc_id)
+            }
+            other => format!("{} is not the way this packet must go", other.describe()),
+        };
+        self.block(
+            label,
+            format!(
+                "{addr} is routed to {} ({}) — {why}",
+                route.target.describe(),
+                route.target.id()
+            ),
+            fix(&table.meta.id),
+            loc,
+        );
+        false
+    }
+
+    /// The ACL decision for one packet in one direction (`egress`: peer = destination).
+    fn nacl(&mut self, place: &Place, egress: bool, key: u16, peer: IpAddr, what: &str) -> bool {
+        let est = self.reach.estate;
+        let dir = if egress { "outbound" } else { "inbound" };
+        let p = self.probe.protocol;
+        let Some(ix) = place.nacl else {
+            self.hop(
+                place.subnet_id.to_string(),
+                "network-acl",
+                Decision::Allow,
+                "no ACL in the inputs".into(),
+                format!(
+                    "subnet {} has no network ACL in the inputs: {dir} traffic is allowed",
+                    place.subnet_id
+                ),
+                None,
+            );
+            return true;
+        };
+        let acl = est.network_acls.get(ix);
+        let compiled = &self.reach.nacls[ix.index()];
+        let order = if egress {
+            &compiled.order_out
+        } else {
+            &compiled.order_in
+        };
+        let label = acl.meta.label();
+        let shown = self.probe_text(key);
+        let hit = order
+            .iter()
+            .copied()
+            .find(|&i| entry_set(&acl.entries[i]).contains(p, key, peer));
+        match hit {
+            Some(i) => {
+                let e = &acl.entries[i];
+                let loc = self.loc(&e.source);
+                let verb = if e.allow { "allows" } else { "denies" };
+                let rule = format!("{dir} rule {}", e.rule_number);
+                let msg = format!(
+                    "network ACL {label} {dir} rule {} {verb} {shown} {} {peer} ({what})",
+                    e.rule_number,
+                    if egress { "to" } else { "from" }
+                );
+                self.hop(
+                    label.clone(),
+                    "network-acl",
+                    if e.allow {
+                        Decision::Allow
+                    } else {
+                        Decision::Deny
+                    },
+                    rule,
+                    msg,
+                    loc.clone(),
+                );
+                if !e.allow {
+                    let reason = format!(
+                        "network ACL {label} {dir} rule {} denies {shown} {} {peer} ({what})",
+                        e.rule_number,
+                        if egress { "to" } else { "from" }
+                    );
+                    let fix = format!("add an {dir} allow entry for {shown} {} {} with a rule number lower than {}",
+                        if egress { "to" } else { "from" }, host(peer), e.rule_number);
+                    self.block(label, reason, fix, loc);
+                }
+                e.allow
+            }
+            None => {
+                let loc = self.loc(&acl.meta.source);
+                let msg = format!("no {dir} entry of network ACL {label} matches {shown} {} {peer}, so the final `*` rule denies it ({what})",
+                    if egress { "to" } else { "from" });
+                self.hop(
+                    label.clone(),
+                    "network-acl",
+                    Decision::Deny,
+                    format!("{dir} rule *"),
+                    msg.clone(),
+                    loc.clone(),
+                );
+                let fix = format!(
+                    "add an {dir} allow entry to {} for {shown} {} {}",
+                    acl.meta.id,
+                    if egress { "to" } else { "from" },
+                    host(peer)
+                );
+                self.block(label, msg, fix, loc);
+                false
+            }
+        }
+    }
+
+    fn probe_text(&self, key: u16) -> String {
+        Probe {
+            protocol: self.probe.protocol,
+            key,
+        }
+        .describe()
+    }
+
+    /// The reply key for non-port protocols (echo request → echo reply, else the same).
+    fn reply_key(&self) -> Option<u16> {
+        let p = self.probe.proto();
+        if p.has_ports() {
+            return None;
+        }
+        let [t, _] = self.probe.key.to_be_bytes();
+        Some(match (p, t) {
+            (Protocol::ICMP, 8) => 0,
+            (Protocol::ICMPV6, 128) => 129 << 8,
+            _ => self.probe.key,
+        })
+    }
+
+    /// Reply ports (tcp/udp) a set allows for `peer` within the ephemeral range.
+    fn ephemeral_ports(&self, set: &PacketSet, peer: IpAddr) -> PacketSet {
+        keys_at(set, peer).intersection(&PacketSet::new(
+            self.probe.proto(),
+            EPHEMERAL,
+            AddrSet::all(),
+        ))
+    }
+
+    /// The reply through one ACL (the internet cases): `egress` is the reply's direction.
+    fn nacl_reply(&mut self, place: &Place, egress: bool, peer: IpAddr) -> bool {
+        if let Some(k) = self.reply_key() {
+            return self.nacl(place, egress, k, peer, "the reply");
+        }
+        let n = self.reach.nacl(place);
+        let set = if egress { &n.outbound } else { &n.inbound };
+        let q = pick_port(&self.ephemeral_ports(set, peer), self.probe.protocol);
+        let what = format!(
+            "the reply, on ephemeral port {q}; replies may use any port {}-{}",
+            EPHEMERAL.0, EPHEMERAL.1
+        );
+        self.nacl(place, egress, q, peer, &what)
+    }
+
+    /// Security-group decision: every matching rule is a hop; none is a blocker.
+    fn groups(&mut self, eni: &NetworkInterface, ingress: bool, key: u16, peer: IpAddr) -> bool {
+        let est = self.reach.estate;
+        let dir = if ingress { "inbound" } else { "outbound" };
+        let shown = self.probe_text(key);
+        let existing: Vec<_> = eni
+            .group_ids
+            .iter()
+            .filter_map(|g| est.security_groups.get_by_id(g))
+            .collect();
+        for g in &eni.group_ids {
+            if est.security_groups.find(g).is_none() {
+                self.notes.push(format!(
+                    "security group {g} of {} is not in the inputs; it is ignored",
+                    eni.meta.id
+                ));
+            }
+        }
+        let mut any = false;
+        for g in &existing {
+            let rules = if ingress { &g.ingress } else { &g.egress };
+            for r in rules {
+                if self
+                    .reach
+                    .peers
+                    .rule_set(r)
+                    .contains(self.probe.protocol, key, peer)
+                {
+                    any = true;
+                    let id = r.rule_id.clone().unwrap_or_else(|| format!("{dir} rule"));
+                    let what = if r.protocol == Protocol::All {
+                        "all traffic".to_string()
+                    } else {
+                        format!("{} {}", r.protocol, r.ports.describe())
+                    };
+                    let msg = format!(
+                        "security group {} {dir} rule allows {what} {} {} (peer {})",
+                        g.label(),
+                        if ingress { "from" } else { "to" },
+                        peer,
+                        r.peer.describe()
+                    );
+                    self.hop(
+                        g.label(),
+                        "security-group",
+                        Decision::Allow,
+                        id,
+                        msg,
+                        self.loc(&r.source),
+                    );
+                }
+            }
+        }
+        if any {
+            return true;
+        }
+        let names: Vec<String> = existing.iter().map(|g| g.label()).collect();
+        let component = if names.is_empty() {
+            eni.meta.id.clone()
+        } else {
+            names.join(", ")
+        };
+        let dirn = if ingress { "from" } else { "to" };
+        let reason = if existing.is_empty() {
+            format!(
+                "{} has no security group in the inputs, so {dir} traffic is denied",
+                eni.meta.id
+            )
+        } else {
+            format!("no {dir} rule of {component} allows {shown} {dirn} {peer}")
+        };
+        let loc = existing.first().and_then(|g| self.loc(&g.meta.source));
+        self.hop(
+            component.clone(),
+            "security-group",
+            Decision::Deny,
+            "no matching rule".into(),
+            reason.clone(),
+            loc.clone(),
+        );
+        let fix = match existing.first() {
+            Some(g) => format!(
+                "add an {dir} rule to {} allowing {shown} {dirn} {}",
+                g.meta.id,
+                host(peer)
+            ),
+            None => format!(
+                "attach a security group to {} allowing {shown} {dirn} {}",
+                eni.meta.id,
+                host(peer)
+            ),
+        };
+        self.block(component, reason, fix, loc);
+        false
+    }
+
+    fn igw_fix(&self, place: &Place, client: IpAddr) -> impl Fn(&str) -> String {
+        let igw = self
+            .reach
+            .estate
+            .internet_gateways
+            .iter()
+            .find(|g| g.vpc_ids.iter().any(|v| v == place.vpc_id))
+            .map(|g| g.meta.id.clone());
+        let vpc = place.vpc_id.to_string();
+        let cidr = world_cidr(client);
+        move |rtb: &str| match &igw {
+            Some(g) => format!("add a route {cidr} -> {g} to {rtb}"),
+            None => format!(
+                "attach an internet gateway to {vpc}, then add a route {cidr} -> it to {rtb}"
+            ),
+        }
+    }
+
+    // ---- flows ----------------------------------------------------------------------
+
+    pub(crate) fn internet_to_interface(
+        &mut self,
+        client: Option<IpAddr>,
+        ix: Idx<NetworkInterface>,
+    ) {
+        let reach = self.reach;
+        let e = reach.estate.interfaces.get(ix);
+        let place = reach.place_of(e);
+        let exact = match client {
+            Some(c) if !is_internet(c) => reach.cidr_to_interface(&AddrSet::from_addr(c), ix),
+            _ => reach.internet_to_interface(ix),
+        };
+        let probe_any = PacketSet::new(
+            self.probe.proto(),
+            (self.probe.key, self.probe.key),
+            AddrSet::all(),
+        );
+        let passing = exact.intersection(&probe_any).addrs();
+        let client = match client {
+            Some(c) => c,
+            None => {
+                self.set_sources(&passing);
+                let fam = if e.has_public_ipv4() || e.ipv6_addresses.is_empty() {
+                    AddrSet::all_v4()
+                } else {
+                    AddrSet::all_v6()
+                };
+                let world = internet().intersection(&fam);
+                let c = [
+                    passing.clone(),
+                    world.intersection(&reach.igw_region(&place)),
+                    world,
+                ]
+                .iter()
+                .find_map(first_addr)
+                .unwrap_or(IpAddr::V4([1, 0, 0, 0].into()));
+                self.notes.push(format!("the internet is many clients; the hops are shown for one of them, {c}; `sources` lists exactly which clients get through"));
+                c
+            }
+        };
+        self.src = Some(client);
+        self.verdict = self.probe.in_set(&exact, client);
+        let public = is_internet(client);
+        self.internet_flow = public;
+        let (p, k) = (self.probe.protocol, self.probe.key);
+        let _ = p;
+        if public {
+            let fam_ok = public_families(e).contains(client);
+            let (addr, what) = match client {
+                IpAddr::V4(_) => (
+                    e.public_ips.first().map(|a| IpAddr::V4(*a)),
+                    "a public IPv4 address",
+                ),
+                IpAddr::V6(_) => (
+                    e.ipv6_addresses.first().map(|a| IpAddr::V6(*a)),
+                    "an IPv6 address",
+                ),
+            };
+            self.dst = addr.or_else(|| e.private_ips.first().map(|a| IpAddr::V4(*a)));
+            if fam_ok {
+                self.hop(
+                    e.meta.label(),
+                    "interface",
+                    Decision::Allow,
+                    "address".into(),
+                    format!(
+                        "interface {} has {what}, {}",
+                        e.meta.label(),
+                        addr.map(|a| a.to_string()).unwrap_or_default()
+                    ),
+                    self.loc(&e.meta.source),
+                );
+            } else {
+                let reason = format!(
+                    "interface {} has no {} — the internet cannot address it",
+                    e.meta.label(),
+                    what.trim_start_matches("a ").trim_start_matches("an ")
+                );
+                self.hop(
+                    e.meta.label(),
+                    "interface",
+                    Decision::Deny,
+                    "address".into(),
+                    reason.clone(),
+                    self.loc(&e.meta.source),
+                );
+                let fix = match client {
+                    IpAddr::V4(_) => format!(
+                        "associate an Elastic IP (a public IPv4 address) with {}",
+                        e.meta.id
+                    ),
+                    IpAddr::V6(_) => format!(
+                        "assign an IPv6 address to {} (its subnet needs an IPv6 CIDR)",
+                        e.meta.id
+                    ),
+                };
+                self.block(e.meta.label(), reason, fix, self.loc(&e.meta.source));
+            }
+            let vpc = place.vpc_id;
+            let fix = self.igw_fix(&place, client);
+            self.route(
+                &place,
+                client,
+                "the reply path back to the client must be an internet gateway",
+                &|t| reach.is_attached_igw(t, vpc),
+                &fix,
+            );
+        } else {
+            self.dst = e.private_ips.first().map(|a| IpAddr::V4(*a));
+            self.notes.push(format!("{client} is not an internet address: it is treated as a host without security groups in another subnet"));
+            self.route(&place, client, "the reply must stay in the VPC or a peering",
+                &|t| matches!(t, RouteTarget::Local | RouteTarget::VpcPeering(_)),
+                &|rtb| format!("add a route covering {client} (local or via a peering connection) to {rtb}"));
+        }
+        self.nacl(&place, false, k, client, "the request");
+        self.nacl_reply(&place, true, client);
+        self.groups(e, true, k, client);
+        if self.verdict {
+            self.hop("security groups".into(), "reply", Decision::Allow, "stateful".into(),
+                "security groups are stateful: the reply of an allowed connection passes whatever the outbound rules say".into(), None);
+        }
+    }
+
+    pub(crate) fn interface_to_interface(
+        &mut self,
+        a_ix: Idx<NetworkInterface>,
+        b_ix: Idx<NetworkInterface>,
+    ) {
+        let reach = self.reach;
+        let e1 = reach.estate.interfaces.get(a_ix);
+        let e2 = reach.estate.interfaces.get(b_ix);
+        let pair = match (e1.private_ips.first(), e2.private_ips.first()) {
+            (Some(a), Some(b)) => Some((IpAddr::V4(*a), IpAddr::V4(*b))),
+            _ => match (e1.ipv6_addresses.first(), e2.ipv6_addresses.first()) {
+                (Some(a), Some(b)) => Some((IpAddr::V6(*a), IpAddr::V6(*b))),
+                _ => None,
+            },
+        };
+        let Some((a, b)) = pair else {
+            let reason = "the two interfaces share no address family".to_string();
+            self.block(
+                e2.meta.label(),
+                reason,
+                "give both interfaces addresses of one family".into(),
+                None,
+            );
+            return;
+        };
+        self.src = Some(a);
+        self.dst = Some(b);
+        let exact = reach.interface_to_interface(a_ix, b_ix, b);
+        self.verdict = self.probe.in_set(&exact, a);
+        let k = self.probe.key;
+        let p1 = reach.place_of(e1);
+        let p2 = reach.place_of(e2);
+        let same_vpc = p1.vpc_id == p2.vpc_id;
+        let (v1, v2) = (p1.vpc_id.to_string(), p2.vpc_id.to_string());
+        let ok_there = |t: &RouteTarget| {
+            if same_vpc {
+                matches!(t, RouteTarget::Local)
+            } else {
+                matches!(t, RouteTarget::VpcPeering(x) if reach.peering_connects(x, &v1, &v2))
+            }
+        };
+        let pcx = reach
+            .estate
+            .peerings
+            .iter()
+            .find(|p| reach.peering_connects(&p.meta.id, &v1, &v2))
+            .map(|p| p.meta.id.clone());
+        let fix_for = |addr: IpAddr, rtb: &str| -> String {
+            if same_vpc {
+                format!("the VPC's local route must cover {addr}; remove the more specific route in {rtb}")
+            } else {
+                match &pcx {
+                    Some(x) => format!("add a route covering {addr} -> {x} to {rtb}"),
+                    None => format!("create and accept a peering connection between {v1} and {v2}, then add a route covering {addr} -> it to {rtb} (peering is not transitive)"),
+                }
+            }
+        };
+        self.groups(e1, false, k, b);
+        self.route(&p1, b, "towards the destination", &ok_there, &|rtb| {
+            fix_for(b, rtb)
+        });
+        let crosses = p1.subnet_id != p2.subnet_id;
+        if crosses {
+            self.nacl(&p1, true, k, b, "the request leaving the source subnet");
+            self.nacl(
+                &p2,
+                false,
+                k,
+                a,
+                "the request entering the destination subnet",
+            );
+        } else {
+            self.hop(
+                p1.subnet_id.to_string(),
+                "network-acl",
+                Decision::Allow,
+                "same subnet".into(),
+                "both interfaces are in one subnet: network ACLs are not evaluated".into(),
+                None,
+            );
+        }
+        self.groups(e2, true, k, a);
+        let back = |t: &RouteTarget| {
+            if same_vpc {
+                matches!(t, RouteTarget::Local)
+            } else {
+                matches!(t, RouteTarget::VpcPeering(x) if reach.peering_connects(x, &v1, &v2))
+            }
+        };
+        self.route(&p2, a, "the reply path back to the source", &back, &|rtb| {
+            fix_for(a, rtb)
+        });
+        if crosses {
+            self.two_acl_reply(&p1, &p2, a, b);
+        }
+    }
+
+    /// Replies cross both ACLs on one ephemeral port (tcp/udp) or one reply key.
+    fn two_acl_reply(&mut self, p1: &Place, p2: &Place, a: IpAddr, b: IpAddr) {
+        if let Some(rk) = self.reply_key() {
+            self.nacl(p2, true, rk, a, "the reply leaving the destination subnet");
+            self.nacl(p1, false, rk, b, "the reply entering the source subnet");
+            return;
+        }
+        let n1 = self.reach.nacl(p1);
+        let n2 = self.reach.nacl(p2);
+        let out2 = self.ephemeral_ports(&n2.outbound, a);
+        let in1 = self.ephemeral_ports(&n1.inbound, b);
+        let both = out2.intersection(&in1);
+        let q = [&both, &out2, &in1]
+            .iter()
+            .find(|s| !s.is_empty())
+            .map_or(SHOWN_EPHEMERAL, |s| pick_port(s, self.probe.protocol));
+        let what = format!("the reply, on ephemeral port {q}");
+        let ok2 = self.nacl(p2, true, q, a, &what);
+        let ok1 = self.nacl(p1, false, q, b, &what);
+        if ok1 && ok2 && both.is_empty() {
+            self.block(
+                format!("{} / {}", p2.subnet_id, p1.subnet_id),
+                "the two subnets' ACLs allow replies on disjoint ephemeral port ranges".into(),
+                format!(
+                    "allow the same ephemeral range ({}-{}) for replies in both ACLs",
+                    EPHEMERAL.0, EPHEMERAL.1
+                ),
+                None,
+            );
+        }
+    }
+
+    pub(crate) fn interface_to_internet(
+        &mut self,
+        ix: Idx<NetworkInterface>,
+        dest: Option<IpAddr>,
+    ) {
+        let reach = self.reach;
+        let e = reach.estate.interfaces.get(ix);
+        let place = reach.place_of(e);
+        let exact = reach.interface_to_internet(ix);
+        let probe_any = PacketSet::new(
+            self.probe.proto(),
+            (self.probe.key, self.probe.key),
+            AddrSet::all(),
+        );
+        let d = match dest {
+            Some(d) => d,
+            None => {
+                let passing = exact.intersection(&probe_any).addrs();
+                let d = first_addr(&passing)
+                    .or_else(|| first_addr(&internet().intersection(&AddrSet::all_v4())))
+                    .unwrap_or(IpAddr::V4([1, 0, 0, 0].into()));
+                self.notes.push(format!(
+                    "the internet is many servers; the hops are shown for one of them, {d}"
+                ));
+                d
+            }
+        };
+        self.src = match d {
+            IpAddr::V4(_) => e.private_ips.first().map(|a| IpAddr::V4(*a)),
+            IpAddr::V6(_) => e.ipv6_addresses.first().map(|a| IpAddr::V6(*a)),
+        };
+        self.dst = Some(d);
+        self.verdict = self.probe.in_set(&exact, d);
+        self.internet_flow = true;
+        let k = self.probe.key;
+        self.groups(e, false, k, d);
+        let vpc = place.vpc_id;
+        let fix = self.igw_fix(&place, d);
+        let has_public = match d {
+            IpAddr::V4(_) => e.has_public_ipv4(),
+            IpAddr::V6(_) => !e.ipv6_addresses.is_empty(),
+        };
+        let routed_ok = self.route(
+            &place,
+            d,
+            "towards the internet",
+            &|t| {
+                (has_public && reach.is_attached_igw(t, vpc))
+                    || (matches!(d, IpAddr::V6(_)) && has_public && reach.is_attached_eigw(t, vpc))
+                    || (matches!(d, IpAddr::V4(_)) && matches!(t, RouteTarget::NatGateway(_)))
+            },
+            &fix,
+        );
+        if routed_ok {
+            if let Some((t, r)) = reach.lookup(&place, d) {
+                if let RouteTarget::NatGateway(n) =
+                    &reach.estate.route_tables.get(t).routes[r].target
+                {
+                    self.nat_hops(n, d);
+                }
+            }
+        } else if !has_public {
+            if let Some((t, r)) = reach.lookup(&place, d) {
+                if matches!(
+                    reach.estate.route_tables.get(t).routes[r].target,
+                    RouteTarget::InternetGateway(_)
+                ) {
+                    self.block(e.meta.label(), format!("interface {} has no public address, so the internet gateway cannot translate it", e.meta.id),
+                        format!("associate an Elastic IP with {}, or route {} through a NAT gateway", e.meta.id, world_cidr(d)), self.loc(&e.meta.source));
+                }
+            }
+        }
+        self.nacl(&place, true, k, d, "the request");
+        self.nacl_reply(&place, false, d);
+    }
+
+    fn nat_hops(&mut self, nat_id: &str, d: IpAddr) {
+        let reach = self.reach;
+        let Some(nat) = reach.estate.nat_gateways.get_by_id(nat_id) else {
+            let reason = format!("NAT gateway {nat_id} is not in the inputs");
+            self.block(
+                nat_id.to_string(),
+                reason,
+                "check the NAT gateway export".into(),
+                None,
+            );
+            return;
+        };
+        self.hop(
+            nat.meta.label(),
+            "nat-gateway",
+            Decision::Route,
+            "translate".into(),
+            format!(
+                "NAT gateway {} translates the source to its public address (state {})",
+                nat.meta.label(),
+                nat.state.as_deref().unwrap_or("unknown")
+            ),
+            self.loc(&nat.meta.source),
+        );
+        let np = reach.place(&nat.subnet_id, &nat.vpc_id);
+        let vpc = np.vpc_id;
+        let fix = self.igw_fix(&np, d);
+        self.route(
+            &np,
+            d,
+            "from the NAT gateway's subnet towards the internet",
+            &|t| reach.is_attached_igw(t, vpc),
+            &fix,
+        );
+        self.notes.push("the NAT gateway's subnet ACL is applied in the verdict; its entries are not traced hop by hop".into());
+    }
+
+    /// Internet → load balancer: any subnet that admits is enough.
+    pub(crate) fn internet_to_lb(
+        &mut self,
+        client: Option<IpAddr>,
+        ix: Idx<crate::model::LoadBalancer>,
+    ) {
+        let reach = self.reach;
+        let lb = reach.estate.load_balancers.get(ix);
+        let listeners = reach.listeners_of(lb);
+        let exact = PacketSet::union_all(listeners.iter().map(|l| reach.listener_reach(lb, l)));
+        let passing = exact
+            .intersection(&PacketSet::new(
+                self.probe.proto(),
+                (self.probe.key, self.probe.key),
+                AddrSet::all(),
+            ))
+            .addrs();
+        let c = client.or_else(|| {
+            self.set_sources(&passing);
+            let c = first_addr(&passing).or_else(|| first_addr(&internet().intersection(&AddrSet::all_v4())));
+            if let Some(c) = c {
+                self.notes.push(format!("the internet is many clients; the hops are shown for one of them, {c}; `sources` lists exactly which clients get through"));
+            }
+            c
+        }).unwrap_or(IpAddr::V4([1, 0, 0, 0].into()));
+        self.src = Some(c);
+        self.verdict = self.probe.in_set(&exact, c);
+        self.internet_flow = true;
+        let loc = self.loc(&lb.meta.source);
+        if lb.is_internet_facing() {
+            self.hop(
+                lb.name.clone(),
+                "load-balancer",
+                Decision::Allow,
+                "scheme".into(),
+                format!("load balancer {} is internet-facing", lb.name),
+                loc.clone(),
+            );
+        } else {
+            let reason = format!(
+                "load balancer {} is {} (only reachable from inside)",
+                lb.name, lb.scheme
+            );
+            self.hop(
+                lb.name.clone(),
+                "load-balancer",
+                Decision::Deny,
+                "scheme".into(),
+                reason.clone(),
+                loc.clone(),
+            );
+            self.block(
+                lb.name.clone(),
+                reason,
+                "recreate it with the internet-facing scheme".into(),
+                loc.clone(),
+            );
+        }
+        let k = self.probe.key;
+        let listener = listeners.iter().find(|l| {
+            super::services::listener_protocols(&l.protocol)
+                .iter()
+                .any(|(p, fixed)| *p == self.probe.proto() && fixed.unwrap_or(l.port) == k)
+        });
+        match listener {
+            Some(l) => self.hop(
+                l.meta.id.clone(),
+                "listener",
+                Decision::Allow,
+                format!("{} {}", l.protocol, l.port),
+                format!("listener {} {} accepts {}", l.protocol, l.port, self.pk()),
+                self.loc(&l.meta.source),
+            ),
+            None => {
+                let reason = format!(
+                    "load balancer {} has no listener for {}",
+                    lb.name,
+                    self.pk()
+                );
+                self.hop(
+                    lb.name.clone(),
+                    "listener",
+                    Decision::Deny,
+                    "no listener".into(),
+                    reason.clone(),
+                    loc.clone(),
+                );
+                self.block(
+                    lb.name.clone(),
+                    reason,
+                    format!("add a listener on {} to {}", self.pk(), lb.name),
+                    loc.clone(),
+                );
+            }
+        }
+        if lb.group_ids.is_empty() && lb.lb_type == "network" {
+            self.hop(
+                lb.name.clone(),
+                "security-group",
+                Decision::Allow,
+                "no groups".into(),
+                "a network load balancer without security groups admits every client".into(),
+                loc.clone(),
+            );
+        } else {
+            let pseudo = NetworkInterface {
+                meta: lb.meta.clone(),
+                subnet_id: String::new(),
+                vpc_id: lb.vpc_id.clone(),
+                private_ips: Vec::new(),
+                public_ips: Vec::new(),
+                ipv6_addresses: Vec::new(),
+                group_ids: lb.group_ids.clone(),
+                instance_id: None,
+                interface_type: None,
+                requester_managed: false,
+                description: None,
+            };
+            self.groups(&pseudo, true, k, c);
+        }
+        self.subnets(&lb.subnet_ids, &lb.vpc_id, c);
+        if let Some(l) = listener {
+            self.lb_targets(lb, l, &exact);
+        }
+    }
+
+    /// Where the listener forwards: one informational hop per target (the verdict is
+    /// about the balancer; `exposure` reports targets reached through it).
+    fn lb_targets(
+        &mut self,
+        lb: &'e crate::model::LoadBalancer,
+        l: &'e crate::model::Listener,
+        clients: &PacketSet,
+    ) {
+        let reach = self.reach;
+        let by_group = reach.targets_by_group();
+        for t in reach.listener_targets(lb, l, clients, &by_group) {
+            let reached = t
+                .packets
+                .addrs()
+                .contains(self.src.unwrap_or(IpAddr::V4([1, 0, 0, 0].into())));
+            let how = if t.preserve_client_ip {
+                "client IP preserved"
+            } else {
+                "from the load balancer's addresses"
+            };
+            let msg = if reached {
+                format!(
+                    "target group {} forwards to {} on port {} ({how}); the target admits it",
+                    t.group.name, t.target.target_id, t.port
+                )
+            } else {
+                format!("target group {} forwards to {} on port {} ({how}); the target's security groups or ACL do not admit it", t.group.name, t.target.target_id, t.port)
+            };
+            let decision = if reached {
+                Decision::Allow
+            } else {
+                Decision::Deny
+            };
+            self.hop(
+                t.target.target_id.clone(),
+                "target",
+                decision,
+                format!("port {}", t.port),
+                msg,
+                self.loc(&t.target.source),
+            );
+        }
+    }
+
+    /// Route and ACL hops for each subnet of a balancer or database; blockers are kept
+    /// only when no subnet admits the client.
+    fn subnets(&mut self, subnets: &[String], vpc: &str, c: IpAddr) {
+        let reach = self.reach;
+        let before = self.blocked.len();
+        let mut any = false;
+        for s in subnets {
+            let place = reach.place(s, vpc);
+            let v = place.vpc_id;
+            let fix = self.igw_fix(&place, c);
+            let r = self.route(
+                &place,
+                c,
+                &format!("subnet {s}: the reply must go to an internet gateway"),
+                &|t| reach.is_attached_igw(t, v),
+                &fix,
+            );
+            let i = self.nacl(
+                &place,
+                false,
+                self.probe.key,
+                c,
+                &format!("the request, in subnet {s}"),
+            );
+            let o = self.nacl_reply(&place, true, c);
+            any |= r && i && o;
+        }
+        if subnets.is_empty() {
+            self.block(
+                "subnets".into(),
+                "no subnets in the inputs".into(),
+                "place it in a public subnet".into(),
+                None,
+            );
+        }
+        if any {
+            self.blocked.truncate(before);
+        }
+    }
+
+    pub(crate) fn internet_to_db(
+        &mut self,
+        client: Option<IpAddr>,
+        ix: Idx<crate::model::Database>,
+    ) {
+        let reach = self.reach;
+        let db = reach.estate.databases.get(ix);
+        let exact = reach.database_reach(db);
+        let passing = exact
+            .intersection(&PacketSet::new(
+                self.probe.proto(),
+                (self.probe.key, self.probe.key),
+                AddrSet::all(),
+            ))
+            .addrs();
+        let c = client
+            .or_else(|| {
+                self.set_sources(&passing);
+                first_addr(&passing)
+                    .or_else(|| first_addr(&internet().intersection(&AddrSet::all_v4())))
+            })
+            .unwrap_or(IpAddr::V4([1, 0, 0, 0].into()));
+        self.src = Some(c);
+        self.verdict = self.probe.in_set(&exact, c);
+        self.internet_flow = true;
+        let loc = self.loc(&db.meta.source);
+        if db.publicly_accessible {
+            self.hop(
+                db.meta.id.clone(),
+                "database",
+                Decision::Allow,
+                "PubliclyAccessible".into(),
+                format!(
+                    "database {} is publicly accessible (it gets a public address)",
+                    db.meta.id
+                ),
+                loc.clone(),
+            );
+        } else {
+            let reason = format!(
+                "database {} is not publicly accessible: it has no public address",
+                db.meta.id
+            );
+            self.hop(
+                db.meta.id.clone(),
+                "database",
+                Decision::Deny,
+                "PubliclyAccessible".into(),
+                reason.clone(),
+                loc.clone(),
+            );
+            self.block(
+                db.meta.id.clone(),
+                reason,
+                "only if really intended: modify the database with --publicly-accessible".into(),
+                loc.clone(),
+            );
+        }
+        let port_ok = self.probe.proto() == Protocol::TCP && db.port == Some(self.probe.key);
+        if !port_ok {
+            let reason = format!(
+                "database {} listens on tcp/{}, not {}",
+                db.meta.id,
+                db.port.map(|p| p.to_string()).unwrap_or_else(|| "?".into()),
+                self.pk()
+            );
+            self.hop(
+                db.meta.id.clone(),
+                "database",
+                Decision::Deny,
+                "port".into(),
+                reason.clone(),
+                loc.clone(),
+            );
+            self.block(
+                db.meta.id.clone(),
+                reason,
+                "ask about the endpoint port".into(),
+                loc.clone(),
+            );
+        }
+        let pseudo = NetworkInterface {
+            meta: db.meta.clone(),
+            subnet_id: String::new(),
+            vpc_id: db.vpc_id.clone().unwrap_or_default(),
+            private_ips: Vec::new(),
+            public_ips: Vec::new(),
+            ipv6_addresses: Vec::new(),
+            group_ids: db.group_ids.clone(),
+            instance_id: None,
+            interface_type: None,
+            requester_managed: false,
+            description: None,
+        };
+        self.groups(&pseudo, true, self.probe.key, c);
+        self.subnets(&db.subnet_ids, db.vpc_id.as_deref().unwrap_or(""), c);
+    }
+
+    /// A destination address that no resource holds.
+    pub(crate) fn nobody_there(&mut self, n: ipnet::IpNet) {
+        self.dst = Some(n.network());
+        let reason =
+            format!("no interface, load balancer or database in the inputs has the address {n}");
+        self.hop(
+            n.to_string(),
+            "address",
+            Decision::Deny,
+            "no such address".into(),
+            reason.clone(),
+            None,
+        );
+        self.block(n.to_string(), reason, "name a resource (instance id, interface id, Name tag, load balancer, database) or one of its addresses".into(), None);
+    }
+}
+
+/// The port to show for a reply: the Linux default ephemeral port when it is allowed,
+/// else the lowest allowed one, else the Linux default (to show what denies it).
+fn pick_port(set: &PacketSet, proto: u8) -> u16 {
+    let any = AddrSet::all_v4().union(&AddrSet::all_v6());
+    if set
+        .intersection(&PacketSet::new(
+            Protocol::Number(proto),
+            (SHOWN_EPHEMERAL, SHOWN_EPHEMERAL),
+            any,
+        ))
+        .is_empty()
+    {
+        set.pieces()
+            .map(|(_, _, klo, _, _)| klo)
+            .min()
+            .unwrap_or(SHOWN_EPHEMERAL)
+    } else {
+        SHOWN_EPHEMERAL
+    }
+}
