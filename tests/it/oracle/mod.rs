@@ -270,7 +270,11 @@ fn prefix_list_match(estate: &Estate, list_id: &str, a: IpAddr) -> Option<u8> {
     let cidrs = list.cidrs.as_ref()?;
     let mut best: Option<u8> = None;
     for net in cidrs {
-        if net_contains(net, a) && best.map_or(true, |len| net.prefix_len() > len) {
+        let longer = match best {
+            None => true,
+            Some(len) => net.prefix_len() > len,
+        };
+        if net_contains(net, a) && longer {
             best = Some(net.prefix_len());
         }
     }
