@@ -4,6 +4,8 @@ mod bad_input;
 mod ci;
 mod cli;
 mod load;
+mod oracle;
 mod reach;
+mod reach_props;
 mod rules;
 mod support;
