@@ -392,7 +392,17 @@ mod tests {
     #[test]
     fn batch_resolution_agrees_with_single_lookups() {
         let f = file("{\n \"A\": [\n  {\"k\": \"}\\\"\"},\n  {\n   \"k\": 2}\n ],\n \"B\": 1,\n \"a/b\": {\"c\": [0,\n 1]}\n}");
-        let pointers = ["", "/A", "/A/0", "/A/1", "/A/1/k", "/B", "/A/2", "/C", "/a~1b/c/1"];
+        let pointers = [
+            "",
+            "/A",
+            "/A/0",
+            "/A/1",
+            "/A/1/k",
+            "/B",
+            "/A/2",
+            "/C",
+            "/a~1b/c/1",
+        ];
         let batch = f.lines_of_pointers(&pointers);
         for p in pointers {
             assert_eq!(batch.get(p).copied(), f.line_of_pointer(p), "{p}");
