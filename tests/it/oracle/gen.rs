@@ -633,7 +633,7 @@ fn traffic(plan: &TrafficPlan) -> (Protocol, PortSpec) {
         Protocol::Number(6 | 17) => port_range(plan),
         Protocol::Number(1 | 58) => icmp_spec(plan),
         // A portless protocol: sometimes with a range, which must be ignored.
-        _ if plan.range % 2 == 0 => PortSpec::All,
+        _ if plan.range.is_multiple_of(2) => PortSpec::All,
         _ => PortSpec::Range(plan.lo.min(plan.hi), plan.lo.max(plan.hi)),
     };
     (protocol, ports)
