@@ -142,7 +142,15 @@ pub fn run(args: &CheckArgs) -> Result<i32, Error> {
     config.check_rule_refs(&metas).map_err(usage)?;
     let raw = match &args.findings {
         Some(path) => read_findings(path)?,
-        None => rules::run(&catalog, &estate, &rules::EvalContext::default()),
+        None => {
+            let reach = crate::reach::Reach::new(&estate);
+            let facts = crate::reach::ExposureFacts::new(&reach);
+            let ctx = rules::EvalContext {
+                reach: Some(&facts),
+                ..rules::EvalContext::default()
+            };
+            rules::run(&catalog, &estate, &ctx)
+        }
     };
     let findings = suppressed(apply_config(raw, &config, args), &estate, &config, args)?;
     write_reports(&outputs, &findings, &with_overrides(metas, &config))?;

@@ -31,6 +31,7 @@
 mod compile;
 pub mod explain;
 pub mod exposure;
+mod facts;
 pub mod flows;
 mod groups;
 mod internet;
@@ -47,6 +48,7 @@ use crate::net::{AddrSet, PacketSet};
 
 pub use explain::{Blocker, Decision, Endpoint, Hop, Probe, Trace, Verdict};
 pub use exposure::{Exposure, ExposureKind, ExposurePath};
+pub use facts::ExposureFacts;
 pub use internet::internet;
 
 use groups::{CompiledGroup, Peers};

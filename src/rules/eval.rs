@@ -12,9 +12,9 @@ use crate::model::{Estate, Location, RouteTarget, Source};
 use crate::net::Protocol;
 
 use super::catalog::{Catalog, Cond, Rule};
-use super::registry::Needs;
+use super::registry::{Needs, Sets};
 use super::subject::{subjects, Subject};
-use super::{sort_findings, Finding};
+use super::{sort_findings, Finding, Severity};
 
 /// What made a predicate true: one object, with where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,14 +61,29 @@ impl Verdict {
 
 /// Reachability results, implemented by `crate::reach` (issue: reachability engine).
 pub trait ReachFacts {
-    /// The parts of `traffic` that can reach `resource` (an AWS id) from the internet, with
-    /// the deciding elements as evidence; `None` when nothing gets through.
+    /// The parts of `traffic` that can reach `resource` (an AWS id) from the internet;
+    /// `None` when nothing gets through.
     fn exposed_from_internet(
         &self,
         resource: &str,
         protocol: Protocol,
         ports: &[(u16, u16)],
-    ) -> Option<Vec<Evidence>>;
+    ) -> Option<ExposureHit>;
+}
+
+/// What reaches a resource from the internet, for messages and severity.
+#[derive(Debug, Clone, Default)]
+pub struct ExposureHit {
+    /// Deciding elements (may be empty: the finding then points at the resource).
+    pub evidence: Vec<Evidence>,
+    /// `tcp/22, 80` style text of the exposed traffic.
+    pub traffic: String,
+    /// The clients that get through, in words or CIDRs.
+    pub sources: String,
+    /// `directly` and/or `via load balancer …`.
+    pub path: String,
+    /// The exposed tcp/udp port ranges (empty for protocols without ports).
+    pub ports: Vec<(u16, u16)>,
 }
 
 /// Private-key file scan results, implemented by the key scanner (issue: key files).
@@ -235,10 +250,16 @@ pub struct Env<'e> {
     pub estate: &'e Estate,
     pub ctx: &'e EvalContext<'e>,
     pub derived: &'e Derived,
+    sets: &'e Sets,
     notes: RefCell<BTreeSet<String>>,
 }
 
 impl Env<'_> {
+    /// The catalog's named sets (`rules/sets.vpl` and user files).
+    pub fn sets(&self) -> &Sets {
+        self.sets
+    }
+
     /// Records that a predicate could not be decided (missing facts); shown once per run.
     pub fn note(&self, text: String) {
         self.notes.borrow_mut().insert(text);
@@ -261,6 +282,7 @@ pub fn run_with_notes(
         estate,
         ctx,
         derived: &derived,
+        sets: catalog.sets(),
         notes: RefCell::new(BTreeSet::new()),
     };
     let mut findings = Vec::new();
@@ -354,10 +376,15 @@ fn finding(rule: &Rule, subject: &Subject<'_>, verdict: Verdict) -> (Finding, So
     related.retain(|r| !r.is_empty() && r != subject.resource());
     let mut seen = HashSet::new();
     related.retain(|r| seen.insert(r.clone()));
+    // A predicate may grade the finding (exposure of admin ports is worse than of port 80);
+    // the rule's own severity is the default.
+    let severity = fact("severity")
+        .and_then(|s| Severity::parse(&s))
+        .unwrap_or(rule.meta.severity);
     let finding = Finding {
         rule: rule.meta.id.clone(),
         name: rule.meta.name.clone(),
-        severity: rule.meta.severity,
+        severity,
         resource: subject.resource().to_string(),
         related,
         message,

@@ -20,7 +20,9 @@ mod render;
 pub mod subject;
 
 pub use catalog::{load_catalog, load_catalog_with, Catalog, Rule, UnknownRule};
-pub use eval::{run, run_with_notes, EvalContext, Evidence, KeyFacts, ReachFacts, Verdict};
+pub use eval::{
+    run, run_with_notes, EvalContext, Evidence, ExposureHit, KeyFacts, ReachFacts, Verdict,
+};
 pub use finding::{sort_findings, Finding, Severity, Suppression, SuppressionKind};
 pub use lang::{RuleError, RuleErrors};
 pub use meta::{ResourceKind, RuleMeta};

@@ -8,7 +8,7 @@ use vpclint::load::load_paths;
 use vpclint::rules::catalog::compile;
 use vpclint::rules::{
     load_catalog, render_rule_doc, render_rule_list, run, run_with_notes, Catalog, EvalContext,
-    Evidence, Finding, ReachFacts, Registry,
+    Finding, ReachFacts, Registry,
 };
 
 fn catalog() -> Catalog {
@@ -30,7 +30,14 @@ fn findings_of(name: &str, dir: &str) -> Vec<Finding> {
     let selected = catalog()
         .filter(&[name.to_string()], &[])
         .unwrap_or_else(|e| panic!("{e}"));
-    run(&selected, &estate, &EvalContext::default())
+    // Reachability facts as `check` builds them, so the reachability rules are tested too.
+    let reach = vpclint::reach::Reach::new(&estate);
+    let facts = vpclint::reach::ExposureFacts::new(&reach);
+    let ctx = EvalContext {
+        reach: Some(&facts),
+        ..EvalContext::default()
+    };
+    run(&selected, &estate, &ctx)
 }
 
 /// A compact, reviewable text form of findings (everything, including the hidden detail).
@@ -100,6 +107,8 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("default-vpc-in-use", &["vpc-0default"]),
     ("key-pair-unused", &["key-0old-laptop"]),
     ("key-pair-shared-by-many-instances", &["key-0prod"]),
+    ("instance-exposed-to-internet", &["i-0ssh", "i-0web"]),
+    ("database-publicly-accessible", &["orders"]),
 ];
 
 #[test]
@@ -201,6 +210,25 @@ fn failing_fixtures_fire_exactly_and_passing_ones_are_silent() {
 }
 
 #[test]
+fn exposure_findings_are_graded_by_what_is_exposed() {
+    let found = findings_of(
+        "instance-exposed-to-internet",
+        "fixtures/rules/instance-exposed-to-internet/fail",
+    );
+    let grade = |id: &str| {
+        found
+            .iter()
+            .find(|f| f.resource == id)
+            .map(|f| (f.severity, f.message.clone()))
+    };
+    let (ssh, msg) = grade("i-0ssh").expect("ssh instance flagged");
+    assert_eq!(ssh, vpclint::rules::Severity::Critical, "admin port: {msg}");
+    assert!(msg.contains("tcp/22"), "{msg}");
+    let (web, msg) = grade("i-0web").expect("web instance flagged");
+    assert_eq!(web, vpclint::rules::Severity::High, "port 443 only: {msg}");
+}
+
+#[test]
 fn ssh_union_finding_points_at_the_deciding_rules() {
     let found = findings_of(
         "ssh-open-to-internet",
@@ -227,7 +255,13 @@ fn ssh_union_finding_points_at_the_deciding_rules() {
 fn the_real_small_estate_gets_the_expected_findings() {
     let estate = load_paths(&[PathBuf::from("fixtures/aws-cli/estate-small")])
         .unwrap_or_else(|e| panic!("{e}"));
-    let (findings, notes) = run_with_notes(&catalog(), &estate, &EvalContext::default());
+    let reach = vpclint::reach::Reach::new(&estate);
+    let facts = vpclint::reach::ExposureFacts::new(&reach);
+    let ctx = EvalContext {
+        reach: Some(&facts),
+        ..EvalContext::default()
+    };
+    let (findings, notes) = run_with_notes(&catalog(), &estate, &ctx);
     assert!(notes.is_empty(), "{notes:?}");
     let mut counts = std::collections::BTreeMap::new();
     for f in &findings {
@@ -377,8 +411,10 @@ impl ReachFacts for FakeReach {
         resource: &str,
         _: vpclint::net::Protocol,
         _: &[(u16, u16)],
-    ) -> Option<Vec<Evidence>> {
-        resource.starts_with("i-").then(Vec::new)
+    ) -> Option<vpclint::rules::ExposureHit> {
+        resource
+            .starts_with("i-")
+            .then(vpclint::rules::ExposureHit::default)
     }
 }
 
