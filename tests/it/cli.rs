@@ -1,1 +1,74 @@
-//! The command-line contract: exit codes and JSON shape (DESIGN.md §3).
+//! The command-line contract on the bundled real export: exit codes, the JSON shape of
+//! DESIGN.md §3, and snapshots of the human and JSON reports.
+
+use super::support::{snapshot, vpclint};
+
+const ESTATE: &str = "fixtures/aws-cli/estate-small";
+
+#[test]
+fn check_reports_ssh_open_to_internet_with_file_and_line() {
+    let run = vpclint(&["check", ESTATE, "--select", "ssh-open-to-internet"]);
+    assert_eq!(run.code, 1, "high findings fail at the default threshold");
+    // The `ssh-open` group opens 22 to 0.0.0.0/0 in the real export.
+    assert!(
+        run.stdout.contains(
+            "high[VL001] ssh-open-to-internet: sg-0c6600cb72e24af0c\n  --> fixtures/aws-cli/estate-small/ec2-describe-security-groups.json:159"
+        ),
+        "{}",
+        run.stdout
+    );
+    snapshot("check_human_ssh", &run.stdout);
+}
+
+#[test]
+fn check_json_follows_the_contract() {
+    let run = vpclint(&["check", ESTATE, "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON output");
+    assert_eq!(doc["version"], 1);
+    let findings = doc["findings"].as_array().expect("findings list");
+    for f in findings {
+        for key in ["rule", "name", "severity", "resource", "message"] {
+            assert!(f[key].as_str().is_some_and(|s| !s.is_empty()), "{key}: {f}");
+        }
+        assert!(f["related"].is_array());
+        assert!(f["location"]["file"].is_string());
+    }
+    let ssh: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["name"] == "ssh-open-to-internet")
+        .map(|f| f["resource"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        ssh,
+        [
+            "sg-0c6600cb72e24af0c",
+            "sg-ad628809ff7c4f547",
+            "sg-6967c1aeb2e8cfc65",
+            "sg-2947ec244c2df70f5",
+            "sg-e0551b482ada6e2f0"
+        ]
+    );
+    snapshot("check_json_full", &run.stdout);
+}
+
+#[test]
+fn check_human_full_report() {
+    let run = vpclint(&["check", ESTATE]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .ends_with("findings: 5 critical, 14 high, 17 medium, 76 low, 24 info\n"),
+        "{}",
+        run.stdout.lines().last().unwrap_or("")
+    );
+    snapshot("check_human_full", &run.stdout);
+}
+
+#[test]
+fn fail_on_moves_the_exit_code() {
+    assert_eq!(vpclint(&["check", ESTATE, "--fail-on", "never"]).code, 0);
+    assert_eq!(vpclint(&["check", ESTATE, "--fail-on", "critical"]).code, 1);
+    let only_info = vpclint(&["check", ESTATE, "--select", "egress-open-to-internet"]);
+    assert_eq!(only_info.code, 0, "info findings do not fail at `high`");
+}

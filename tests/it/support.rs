@@ -32,3 +32,11 @@ pub fn vpclint(args: &[&str]) -> Run {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
+
+/// Asserts a text snapshot kept in `tests/snapshots/NAME.snap` (no module prefix, so the
+/// files are easy to find and review).
+pub fn snapshot(name: &str, value: &str) {
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!(name, value);
+    });
+}
