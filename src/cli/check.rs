@@ -144,7 +144,8 @@ pub fn run(args: &CheckArgs) -> Result<i32, Error> {
         Some(path) => read_findings(path)?,
         None => {
             let reach = crate::reach::Reach::new(&estate);
-            let facts = crate::reach::ExposureFacts::new(&reach);
+            let trusted = crate::net::AddrSet::from_nets(config.trusted_cidrs());
+            let facts = crate::reach::ExposureFacts::with_trusted(&reach, &trusted);
             let ctx = rules::EvalContext {
                 reach: Some(&facts),
                 ..rules::EvalContext::default()

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::{Exposure, Reach};
-use crate::net::{describe, PortSet, Protocol};
+use crate::net::{describe, AddrSet, PortSet, Protocol};
 use crate::report::exposure::sources_text;
 use crate::rules::{ExposureHit, ReachFacts};
 
@@ -18,8 +18,18 @@ pub struct ExposureFacts {
 
 impl ExposureFacts {
     pub fn new(reach: &Reach<'_>) -> Self {
+        ExposureFacts::with_trusted(reach, &AddrSet::empty())
+    }
+
+    /// Like [`ExposureFacts::new`], but sources inside `trusted` (the config's office, VPN
+    /// and bastion ranges) are not "the internet": rows left with no other source vanish.
+    pub fn with_trusted(reach: &Reach<'_>, trusted: &AddrSet) -> Self {
         let mut by_resource: HashMap<String, Vec<Exposure>> = HashMap::new();
-        for row in reach.exposures() {
+        for mut row in reach.exposures() {
+            row.sources = row.sources.difference(trusted);
+            if row.sources.is_empty() {
+                continue;
+            }
             by_resource
                 .entry(row.resource.clone())
                 .or_default()

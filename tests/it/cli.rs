@@ -72,3 +72,32 @@ fn fail_on_moves_the_exit_code() {
     let only_info = vpclint(&["check", ESTATE, "--select", "egress-open-to-internet"]);
     assert_eq!(only_info.code, 0, "info findings do not fail at `high`");
 }
+
+#[test]
+fn trusted_ranges_in_the_config_are_not_the_internet() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/rules/instance-exposed-to-internet/fail");
+    let args = |config: &str| {
+        let path = dir.path().join("vpclint.toml");
+        std::fs::write(&path, config).expect("write config");
+        vpclint(&[
+            "check",
+            fixture.to_str().unwrap_or_default(),
+            "--select",
+            "instance-exposed-to-internet",
+            "--format",
+            "json",
+            "--config",
+            path.to_str().unwrap_or_default(),
+        ])
+    };
+    let count = |run: &super::support::Run| {
+        let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+        doc["findings"].as_array().map_or(0, Vec::len)
+    };
+    assert_eq!(count(&args("")), 2, "both instances are exposed");
+    // Trusting every IPv4 address leaves nothing exposed (the fixture has no IPv6).
+    let trusted = args("[trusted]\nall-v4 = [\"0.0.0.0/1\", \"128.0.0.0/1\"]\n");
+    assert_eq!(count(&trusted), 0, "{}", trusted.stdout);
+}
