@@ -17,8 +17,8 @@
 //! [trusted]                          # these sources are not "the internet"
 //! office = ["203.0.113.0/24", "2001:db8::/48"]
 //!
-//! [ports]                            # named port sets for rules
-//! admin = [22, 3389, "8000-8100"]
+//! [ports]                            # named port sets; replace the catalog's or add new
+//! admin-ports = [22, 2222, 3389]
 //!
 //! [[ignore]]                         # accept one finding (or a rule everywhere)
 //! rule = "VL001"

@@ -134,7 +134,12 @@ pub fn run(args: &CheckArgs) -> Result<i32, Error> {
     print_warnings(&estate);
     let mut rule_dirs = config.rule_dirs.clone();
     rule_dirs.extend(args.rule_dirs.iter().cloned());
-    let catalog = rules::load_catalog(&rule_dirs).map_err(usage)?;
+    let sets = rules::registry::Sets {
+        ports: config.ports.clone(),
+        ..Default::default()
+    };
+    let catalog = rules::load_catalog_configured(&rules::Registry::builtin(), &rule_dirs, &sets)
+        .map_err(usage)?;
     // `--select`/`--ignore` names are checked here (unknown → exit 2); the config's own
     // selection and severity overrides apply to the findings below.
     let catalog = catalog.filter(&args.select, &args.ignore).map_err(usage)?;

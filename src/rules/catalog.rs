@@ -185,6 +185,17 @@ pub fn load_catalog_with(
     registry: &Registry,
     extra_dirs: &[PathBuf],
 ) -> Result<Catalog, RuleErrors> {
+    load_catalog_configured(registry, extra_dirs, &Sets::default())
+}
+
+/// Like [`load_catalog_with`], with named sets from the configuration file: a name the rule
+/// files already define is replaced (so `admin-ports` can gain 2222 without copying rules),
+/// a new name becomes usable by user rules.
+pub fn load_catalog_configured(
+    registry: &Registry,
+    extra_dirs: &[PathBuf],
+    overrides: &Sets,
+) -> Result<Catalog, RuleErrors> {
     let mut files: Vec<(String, String)> = EMBEDDED
         .iter()
         .map(|(path, text)| (path.to_string(), text.to_string()))
@@ -196,7 +207,7 @@ pub fn load_catalog_with(
             Err(e) => errors.push(e),
         }
     }
-    let result = compile(registry, &files);
+    let result = compile_with(registry, &files, overrides);
     match result {
         Ok(catalog) if errors.is_empty() => Ok(catalog),
         Ok(_) => Err(RuleErrors(errors)),
@@ -229,6 +240,16 @@ fn read_rule_dir(dir: &Path) -> Result<Vec<(String, String)>, RuleError> {
 
 /// Parses and checks rule files given as (name, text).
 pub fn compile(registry: &Registry, files: &[(String, String)]) -> Result<Catalog, RuleErrors> {
+    compile_with(registry, files, &Sets::default())
+}
+
+/// Like [`compile`]; `overrides` replace or add named sets before rules are checked, so a
+/// rule naming a configured set resolves at load time like any other.
+pub fn compile_with(
+    registry: &Registry,
+    files: &[(String, String)],
+    overrides: &Sets,
+) -> Result<Catalog, RuleErrors> {
     let mut errors = Vec::new();
     let mut parsed = Vec::new();
     for (name, text) in files {
@@ -257,6 +278,14 @@ pub fn compile(registry: &Registry, files: &[(String, String)]) -> Result<Catalo
                 c.set(file, text, set);
             }
         }
+    }
+    for (name, ports) in &overrides.ports {
+        c.sets
+            .ports
+            .insert(name.clone(), normalize_ports(ports.clone()));
+    }
+    for (name, cidrs) in &overrides.cidrs {
+        c.sets.cidrs.insert(name.clone(), cidrs.clone());
     }
     let mut rules = Vec::new();
     let mut reserved = Vec::new();

@@ -19,7 +19,9 @@ pub mod registry;
 mod render;
 pub mod subject;
 
-pub use catalog::{load_catalog, load_catalog_with, Catalog, Rule, UnknownRule};
+pub use catalog::{
+    load_catalog, load_catalog_configured, load_catalog_with, Catalog, Rule, UnknownRule,
+};
 pub use eval::{
     run, run_with_notes, EvalContext, Evidence, ExposureHit, KeyFacts, ReachFacts, Verdict,
 };

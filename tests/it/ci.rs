@@ -750,3 +750,69 @@ fn github_annotations_from_the_binary() {
          title=VL001 ssh-open-to-internet::[critical] sg-0c6600cb72e24af0c: sg-0c6600cb72e24af0c (ssh-open) allows tcp/22 from 0.0.0.0/0"
     );
 }
+
+/// One group admitting tcp/2222 from 8.0.0.0/8 (public, broader than /16) and tcp/8080 from
+/// the world.
+const ODD_PORTS_GROUP: &str = r#"{"SecurityGroups": [{
+  "GroupId": "sg-0a0a0a0a0a0a0a0a0", "GroupName": "odd-ports", "Description": "odd ports",
+  "VpcId": "vpc-0a0a0a0a0a0a0a0a0", "OwnerId": "123456789012",
+  "IpPermissions": [
+    {"IpProtocol": "tcp", "FromPort": 2222, "ToPort": 2222,
+     "IpRanges": [{"CidrIp": "8.0.0.0/8", "Description": "ssh on an odd port"}]},
+    {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080,
+     "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "app"}]}],
+  "IpPermissionsEgress": []}]}"#;
+
+/// The ids of the unsuppressed findings of `rule` in a JSON report.
+fn resources_of(run: &Run, rule: &str) -> Vec<String> {
+    json_of(run)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| f["resource"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn config_port_sets_replace_catalog_sets_and_feed_user_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("estate")).unwrap();
+    std::fs::write(dir.path().join("estate/sgs.json"), ODD_PORTS_GROUP).unwrap();
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check", "estate", "--format", "json", "--fail-on", "never"];
+        args.extend_from_slice(extra);
+        vpclint_in(dir.path(), &args)
+    };
+    // Without a config, 2222 is not an admin port: the broad /8 is not flagged.
+    let plain = check(&[]);
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    assert!(resources_of(&plain, "VL008").is_empty());
+
+    // `admin-ports` from the config replaces the catalog's set for every rule using it.
+    std::fs::write(
+        dir.path().join("vpclint.toml"),
+        "[ports]\nadmin-ports = [22, 2222]\nweb-dev = [\"8080-8089\"]\n",
+    )
+    .unwrap();
+    let configured = check(&[]);
+    assert_eq!(configured.code, 0, "{}", configured.stderr);
+    assert_eq!(resources_of(&configured, "VL008"), ["sg-0a0a0a0a0a0a0a0a0"]);
+
+    // A new name from the config is usable by a user rule, and checked at load time.
+    std::fs::create_dir(dir.path().join("rules-local")).unwrap();
+    std::fs::write(
+        dir.path().join("rules-local/dev.vpl"),
+        "rule VL900 dev-port-open-to-internet\n  severity high\n  kind security-group-rule\n  title \"Dev port open\"\n  when ingress and ports overlap web-dev and source is internet\n  message \"{group} opens {ports}\"\n  docs \"\"\"\n    ## What it does\n    x\n    ## Why is this bad?\n    x\n    ## Example\n    x\n    ## How to fix\n    x\n    \"\"\"\n",
+    )
+    .unwrap();
+    let user = check(&["--rules", "rules-local"]);
+    assert_eq!(user.code, 0, "{}", user.stderr);
+    assert_eq!(resources_of(&user, "VL900"), ["sg-0a0a0a0a0a0a0a0a0"]);
+
+    // Without the config the same rule names an unknown set: a load-time error, exit 2.
+    std::fs::remove_file(dir.path().join("vpclint.toml")).unwrap();
+    let unknown = check(&["--rules", "rules-local"]);
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("web-dev"), "{}", unknown.stderr);
+}
