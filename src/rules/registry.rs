@@ -110,6 +110,7 @@ impl Registry {
         let mut defs = Vec::new();
         defs.extend_from_slice(super::predicates::PREDICATES);
         defs.extend_from_slice(super::predicates::reach::PREDICATES);
+        defs.extend_from_slice(super::predicates::keys::PREDICATES);
         Registry { defs }
     }
 
