@@ -171,8 +171,8 @@ pub fn run(args: &CheckArgs) -> Result<i32, Error> {
     Ok(exit_code(&findings, fail_on))
 }
 
-/// Walks the inputs for private keys and joins them to the estate. Files holding a key are not
-/// configuration: the loader's warnings about them (not JSON, not a recognised export) go.
+/// Walks the inputs for private keys and joins them to the estate (the loader already kept
+/// quiet about the files holding them).
 fn scan_keys(inputs: &[PathBuf], estate: &mut Estate, cwd: &Path) -> Result<ScanFacts, Error> {
     let scan = keys::scan(inputs).map_err(|e| Error::Usage(e.to_string()))?;
     for w in &scan.warnings {
@@ -182,11 +182,7 @@ fn scan_keys(inputs: &[PathBuf], estate: &mut Estate, cwd: &Path) -> Result<Scan
             w.reason
         );
     }
-    let facts = ScanFacts::new(&scan, estate, cwd);
-    estate
-        .warnings
-        .retain(|w| std::path::absolute(cwd.join(&w.file)).map_or(true, |p| !facts.holds_key(&p)));
-    Ok(facts)
+    Ok(ScanFacts::new(&scan, estate, cwd))
 }
 
 /// Marks suppressed findings (tags, config, baseline), prints the warnings about

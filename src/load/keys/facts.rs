@@ -13,8 +13,6 @@ use crate::rules::{KeyFacts, KeyFileFact};
 #[derive(Debug, Default)]
 pub struct ScanFacts {
     files: Vec<KeyFileFact>,
-    /// Absolute paths of every file holding a key (to silence loader warnings about them).
-    key_paths: HashSet<PathBuf>,
 }
 
 impl ScanFacts {
@@ -43,15 +41,7 @@ impl ScanFacts {
                 },
             });
         }
-        ScanFacts {
-            files,
-            key_paths: registered.into_keys().collect(),
-        }
-    }
-
-    /// Whether the scan found a key in the file at `path` (absolute, as scanned).
-    pub fn holds_key(&self, path: &Path) -> bool {
-        self.key_paths.contains(path)
+        ScanFacts { files }
     }
 }
 
