@@ -49,8 +49,10 @@ fn findings_of(name: &str, dir: &str) -> Vec<Finding> {
 fn key_findings_of(name: &str, dir: &str) -> Vec<Finding> {
     let tree = crate::support::key_tree(Path::new(dir));
     let root = tree.path().to_path_buf();
-    let mut estate = load_paths(&[root.clone()]).unwrap_or_else(|e| panic!("{dir}: {e}"));
-    let scan = vpclint::load::keys::scan(&[root.clone()]).unwrap_or_else(|e| panic!("{e}"));
+    let mut estate =
+        load_paths(std::slice::from_ref(&root)).unwrap_or_else(|e| panic!("{dir}: {e}"));
+    let scan =
+        vpclint::load::keys::scan(std::slice::from_ref(&root)).unwrap_or_else(|e| panic!("{e}"));
     let keys = vpclint::load::keys::ScanFacts::new(&scan, &mut estate, &root);
     let selected = catalog()
         .filter(&[name.to_string()], &[])
