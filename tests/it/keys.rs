@@ -246,3 +246,65 @@ fn every_command_keeps_quiet_about_key_files_among_the_inputs() {
         );
     }
 }
+
+/// Key file → names of the key pairs it is tied to, for every key of `fixtures/keys`, with
+/// one field (`KeyFingerprint` or `PublicKey`) removed from every key pair of the export.
+fn key_pairs_by_file(drop: &str) -> Vec<(String, String)> {
+    let tree = key_tree(&root().join("fixtures/keys"));
+    let export = tree.path().join("describe-key-pairs.with-public-keys.json");
+    let text = std::fs::read_to_string(&export).expect("export");
+    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    for pair in doc["KeyPairs"].as_array_mut().expect("KeyPairs") {
+        pair.as_object_mut().expect("pair").remove(drop);
+    }
+    std::fs::write(&export, doc.to_string()).expect("rewrite export");
+    let dir = tree.path().to_path_buf();
+    let mut estate = vpclint::load::load_paths(std::slice::from_ref(&dir)).expect("load");
+    let scan = vpclint::load::keys::scan(std::slice::from_ref(&dir)).expect("scan");
+    let facts = vpclint::load::keys::ScanFacts::new(&scan, &mut estate, &dir);
+    use vpclint::rules::KeyFacts;
+    facts
+        .key_files()
+        .iter()
+        .map(|k| (k.path.clone(), k.key_pair_names()))
+        .collect()
+}
+
+#[test]
+fn keys_are_tied_to_key_pairs_by_fingerprint_or_public_key() {
+    let both = "aws-created-rsa, aws-created-rsa-imported-elsewhere";
+    for drop in ["PublicKey", "KeyFingerprint"] {
+        // Encrypted OpenSSH and PuTTY keys keep only their public half in clear: by fingerprint
+        // (imported-RSA MD5) they match the key pair imported elsewhere, not the one EC2
+        // created (SHA-1 of the private key); by public key they match both.
+        let encrypted = match drop {
+            "PublicKey" => "aws-created-rsa-imported-elsewhere",
+            _ => both,
+        };
+        let expected = [
+            ("ec_sec1.pem", ""),
+            ("ed25519_pkcs8.pem", "openssl-ed25519"),
+            ("ed25519_v2.ppk", "imported-ed25519"),
+            ("ed25519_v3.ppk", "imported-ed25519"),
+            ("id_ecdsa", ""),
+            ("id_ed25519", "imported-ed25519"),
+            ("id_ed25519_enc", "imported-ed25519-enc"),
+            ("id_rsa", "imported-rsa"),
+            ("moto-create-key-pair-ops-ed25519.json", "ops-ed25519"),
+            ("moto-create-key-pair-ops-rsa.json", "ops-rsa"),
+            ("rsa_openssh", both),
+            ("rsa_openssh_enc", encrypted),
+            ("rsa_pkcs1.pem", both),
+            ("rsa_pkcs1_enc.pem", ""),
+            ("rsa_pkcs8.pem", both),
+            ("rsa_pkcs8_enc.pem", ""),
+            ("rsa_v2.ppk", both),
+            ("rsa_v2_enc.ppk", encrypted),
+            ("rsa_v3.ppk", both),
+            ("rsa_v3_enc.ppk", encrypted),
+        ];
+        let got = key_pairs_by_file(drop);
+        let got: Vec<(&str, &str)> = got.iter().map(|(p, n)| (p.as_str(), n.as_str())).collect();
+        assert_eq!(got, expected, "without {drop}");
+    }
+}
