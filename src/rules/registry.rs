@@ -109,8 +109,9 @@ impl Registry {
     pub fn builtin() -> Registry {
         let mut defs = Vec::new();
         defs.extend_from_slice(super::predicates::PREDICATES);
-        defs.extend_from_slice(super::predicates::reach::PREDICATES);
+        // Before `reach`: its placeholder `tracked-by-git` row (always false) must not win.
         defs.extend_from_slice(super::predicates::keys::PREDICATES);
+        defs.extend_from_slice(super::predicates::reach::PREDICATES);
         Registry { defs }
     }
 

@@ -131,6 +131,42 @@ fn a_key_tracked_by_git_is_high_and_its_checkout_mode_is_not_judged() {
     );
     let message = found[1]["message"].as_str().unwrap_or_default();
     assert!(message.contains("it is tracked by git"), "{message}");
+
+    // The key-file predicates are there for user rules too.
+    let rules = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(
+        rules.path().join("team.vpl"),
+        r#"rule VL900 key-file-in-git
+  severity low
+  kind     key-file
+  title    "A key file is in git"
+  when     tracked-by-git and not encrypted
+  message  "{path} is {git}"
+  docs """
+    ## What it does
+    Flags keys in git.
+    """
+"#,
+    )
+    .expect("write rule");
+    let run = vpclint(&[
+        "check",
+        &text(tree.path()),
+        "--rules",
+        &text(rules.path()),
+        "--select",
+        "VL900",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let found = doc["findings"].as_array().expect("findings");
+    assert_eq!(found.len(), 1, "{}", run.stdout);
+    let message = found[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.ends_with("keys/ops.pem is tracked by git"),
+        "{message}"
+    );
 }
 
 /// Base64 body lines of a private key text: what must never be printed.

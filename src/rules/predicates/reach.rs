@@ -10,14 +10,24 @@ use crate::rules::registry::{Arg, Needs, PredicateDef};
 use crate::rules::subject::Subject;
 use crate::rules::ResourceKind as K;
 
-pub const PREDICATES: &[PredicateDef] = &[PredicateDef {
-    pattern: "exposed <traffic> from internet",
-    kinds: &[K::Instance, K::Interface, K::Database, K::LoadBalancer],
-    provides: &["traffic", "sources", "path", "severity"],
-    needs: Needs::Reach,
-    help: "the reachability engine finds this traffic reaching it from the internet",
-    eval: exposed,
-}];
+pub const PREDICATES: &[PredicateDef] = &[
+    PredicateDef {
+        pattern: "exposed <traffic> from internet",
+        kinds: &[K::Instance, K::Interface, K::Database, K::LoadBalancer],
+        provides: &["traffic", "sources", "path", "severity"],
+        needs: Needs::Reach,
+        help: "the reachability engine finds this traffic reaching it from the internet",
+        eval: exposed,
+    },
+    PredicateDef {
+        pattern: "tracked-by-git",
+        kinds: &[K::KeyFile],
+        provides: &[],
+        needs: Needs::Keys,
+        help: "the key file is tracked by git",
+        eval: not_yet,
+    },
+];
 
 fn exposed(s: &Subject<'_>, args: &[Arg], env: &Env<'_>) -> Verdict {
     let (Some(reach), Some(Arg::Traffic(t))) = (env.ctx.reach, args.first()) else {
@@ -54,4 +64,9 @@ fn touches(
         .filter_map(|n| sets.get(*n))
         .flatten()
         .any(|&(lo, hi)| exposed.iter().any(|&(a, b)| a <= hi && lo <= b))
+}
+
+/// Key files are not subjects yet (the key loader adds them); nothing to decide.
+fn not_yet(_: &Subject<'_>, _: &[Arg], _: &Env<'_>) -> Verdict {
+    Verdict::no()
 }
