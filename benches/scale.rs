@@ -1,10 +1,17 @@
 //! Scale benchmark: generated estates of 1k, 10k and 100k interfaces, each phase timed in
 //! its own child process so that its peak memory (VmHWM) is its own.
 //!
-//! Run with `cargo bench --bench scale` (add `-- --sizes 1000,10000` to choose sizes).
+//! Run with `cargo bench --bench scale` (add `-- --sizes 1000,10000` to choose sizes,
+//! `-- --sizes none` for none).
 //! Phases: `parse` (the bare cost: every file into `serde_json::Value`), `load` (the typed
 //! loader), `exposure` (load + engine + exposure map), `check` (load + engine + every rule),
 //! `keys` (the private-key walk of the same folder).
+//!
+//! Then a source tree of 100k files (`-- --files N` to choose; `--files 0` skips it),
+//! generated into a temporary folder: 1,000 folders of 100 text files of about 2 KB, plus ten
+//! private keys (copies of `fixtures/keys`) among them. Phases: `tree-keys` (the key scan
+//! alone) and `tree-check` (what `check` does with such a tree: load, key scan, joining keys to
+//! the estate, every rule).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -27,9 +34,15 @@ fn main() {
             .collect(),
         None => vec![1_000, 10_000, 100_000],
     };
+    let files: usize = match args.iter().position(|a| a == "--files") {
+        Some(i) => args[i + 1].parse().expect("--files N"),
+        None => 100_000,
+    };
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-estates");
-    println!("| interfaces | input | phase | time | peak memory | time / bare parse |");
-    println!("| ---: | ---: | --- | ---: | ---: | ---: |");
+    if !sizes.is_empty() {
+        println!("| interfaces | input | phase | time | peak memory | time / bare parse |");
+        println!("| ---: | ---: | --- | ---: | ---: | ---: |");
+    }
     for n in sizes {
         let dir = root.join(format!("aws-{n}"));
         if !dir.join("ec2-describe-instances.json").exists() {
@@ -52,6 +65,9 @@ fn main() {
             );
         }
     }
+    if files > 0 {
+        key_tree(files);
+    }
 }
 
 /// Runs one phase in a fresh process of this same benchmark binary.
@@ -70,6 +86,98 @@ fn child(phase: &str, dir: &Path) -> (f64, u64) {
         .unwrap_or(f64::NAN);
     let peak = fields.next().and_then(|s| s.parse().ok()).unwrap_or(0);
     (secs, peak)
+}
+
+/// The walk of a big source tree with a few keys in it.
+fn key_tree(files: usize) {
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let (bytes, keys) = write_tree(tmp.path(), files);
+    println!();
+    println!("| files | input | phase | time | peak memory | keys found |");
+    println!("| ---: | ---: | --- | ---: | ---: | ---: |");
+    for phase in ["tree-keys", "tree-check"] {
+        let (secs, peak_kib, found) = child_counted(phase, tmp.path());
+        assert_eq!(found, keys, "{phase}: every planted key is found");
+        println!(
+            "| {files} | {:.0} MB | {phase} | {secs:.2} s | {:.0} MiB | {found} |",
+            bytes as f64 / 1e6,
+            peak_kib as f64 / 1024.0,
+        );
+    }
+}
+
+/// Writes `files` files, 100 per folder; every 10,000th is a fixture key. Deterministic.
+/// Returns the bytes written and the number of keys planted.
+fn write_tree(root: &Path, files: usize) -> (u64, u64) {
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/keys");
+    let keys: Vec<String> = ["id_rsa", "id_ed25519", "rsa_pkcs1.pem", "rsa_v3.ppk"]
+        .iter()
+        .map(|k| std::fs::read_to_string(fixtures.join(k)).expect("fixture key"))
+        .collect();
+    let (mut bytes, mut planted) = (0u64, 0u64);
+    for i in 0..files {
+        let dir = root.join(format!("pkg{:03}/src", i / 100));
+        if i % 100 == 0 {
+            std::fs::create_dir_all(&dir).expect("create folder");
+        }
+        let (name, text) = if i % 10_000 == 9_999 {
+            planted += 1;
+            (
+                format!("deploy{i}"),
+                keys[(i / 10_000) % keys.len()].clone(),
+            )
+        } else {
+            (format!("mod{i}.rs"), source_text(i))
+        };
+        bytes += text.len() as u64;
+        std::fs::write(dir.join(name), text).expect("write file");
+    }
+    (bytes, planted)
+}
+
+/// About 2 KB of code-like text that differs per file.
+fn source_text(i: usize) -> String {
+    (0..32)
+        .map(|l| format!("    let value_{l} = compute({i}, {l}); // line {l} of file {i}\n"))
+        .collect()
+}
+
+/// Like [`child`], with the third number the phase prints (keys found).
+fn child_counted(phase: &str, dir: &Path) -> (f64, u64, u64) {
+    let exe = std::env::current_exe().expect("own path");
+    let out = Command::new(exe)
+        .args(["--phase", phase])
+        .arg(dir)
+        .output()
+        .expect("run phase");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let fields: Vec<&str> = text.split_whitespace().collect();
+    let secs = fields
+        .first()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(f64::NAN);
+    let peak = fields.get(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let found = fields.get(2).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (secs, peak, found)
+}
+
+/// `check` on a folder as the CLI runs it, minus the report: the number of key findings.
+fn tree_check(dir: &Path) -> usize {
+    let mut estate = vpclint::load::load_paths(&[dir.to_path_buf()]).expect("load");
+    let scan = vpclint::load::keys::scan(&[dir.to_path_buf()]).expect("scan");
+    let keys = vpclint::load::keys::ScanFacts::new(&scan, &mut estate, dir);
+    let reach = vpclint::reach::Reach::new(&estate);
+    let facts = vpclint::reach::ExposureFacts::new(&reach);
+    let catalog = vpclint::rules::load_catalog(&[]).expect("catalog");
+    let ctx = vpclint::rules::EvalContext {
+        reach: Some(&facts),
+        keys: Some(&keys),
+    };
+    let findings = vpclint::rules::run(&catalog, &estate, &ctx);
+    findings
+        .iter()
+        .filter(|f| f.name == "private-key-file-exposed")
+        .count()
 }
 
 fn run_phase(phase: &str, dir: &Path) {
@@ -94,14 +202,15 @@ fn run_phase(phase: &str, dir: &Path) {
             };
             vpclint::rules::run(&catalog, &estate, &ctx).len()
         }
-        "keys" => vpclint::load::keys::scan(&[dir.to_path_buf()])
+        "keys" | "tree-keys" => vpclint::load::keys::scan(&[dir.to_path_buf()])
             .map(|s| s.keys.len())
             .unwrap_or(0),
+        "tree-check" => tree_check(dir),
         other => panic!("unknown phase {other}"),
     };
     let secs = start.elapsed().as_secs_f64();
     std::hint::black_box(work);
-    println!("{secs} {}", peak_kib());
+    println!("{secs} {} {work}", peak_kib());
 }
 
 /// The bare cost of reading the same input: every JSON file into an untyped tree.

@@ -10,7 +10,8 @@ use super::{print_warnings, FailOn, Inputs};
 use crate::baseline::Baseline;
 use crate::config::{Config, Date};
 use crate::error::Error;
-use crate::model::Location;
+use crate::load::keys::{self, ScanFacts};
+use crate::model::{Estate, Location};
 use crate::report;
 use crate::rules::{self, sort_findings, Finding, RuleMeta, Severity};
 use crate::suppress::{self, apply_suppressions};
@@ -130,7 +131,8 @@ pub fn run(args: &CheckArgs) -> Result<i32, Error> {
     let outputs = resolve_outputs(&args.formats, &args.outputs).map_err(Error::Usage)?;
     let cwd = std::env::current_dir().unwrap_or_default();
     let config = Config::discover(args.config.as_deref(), &cwd).map_err(usage)?;
-    let estate = crate::load::load_paths(&args.inputs.inputs)?;
+    let mut estate = crate::load::load_paths(&args.inputs.inputs)?;
+    let keys = scan_keys(&args.inputs.inputs, &mut estate, &cwd)?;
     print_warnings(&estate);
     let mut rule_dirs = config.rule_dirs.clone();
     rule_dirs.extend(args.rule_dirs.iter().cloned());
@@ -153,7 +155,7 @@ pub fn run(args: &CheckArgs) -> Result<i32, Error> {
             let facts = crate::reach::ExposureFacts::with_trusted(&reach, &trusted);
             let ctx = rules::EvalContext {
                 reach: Some(&facts),
-                ..rules::EvalContext::default()
+                keys: Some(&keys),
             };
             rules::run(&catalog, &estate, &ctx)
         }
@@ -172,6 +174,20 @@ pub fn run(args: &CheckArgs) -> Result<i32, Error> {
     }
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::High);
     Ok(exit_code(&findings, fail_on))
+}
+
+/// Walks the inputs for private keys and joins them to the estate (the loader already kept
+/// quiet about the files holding them).
+fn scan_keys(inputs: &[PathBuf], estate: &mut Estate, cwd: &Path) -> Result<ScanFacts, Error> {
+    let scan = keys::scan(inputs).map_err(|e| Error::Usage(e.to_string()))?;
+    for w in &scan.warnings {
+        eprintln!(
+            "warning: {}: skipped by the key scan: {}",
+            crate::load::display(&w.path),
+            w.reason
+        );
+    }
+    Ok(ScanFacts::new(&scan, estate, cwd))
 }
 
 /// Marks suppressed findings (tags, config, baseline), prints the warnings about

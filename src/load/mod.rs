@@ -50,7 +50,9 @@ pub fn load_texts(inputs: Vec<(PathBuf, String)>) -> Result<Estate, LoadError> {
     let mut texts = Vec::new();
     for (path, text) in inputs {
         if !looks_like_json(&text) {
-            estate.warn(display(&path), "not JSON; skipped");
+            if !holds_key(&text) {
+                estate.warn(display(&path), "not JSON; skipped");
+            }
             continue;
         }
         let text: Arc<str> = Arc::from(text);
@@ -63,6 +65,7 @@ pub fn load_texts(inputs: Vec<(PathBuf, String)>) -> Result<Estate, LoadError> {
         if !split
             .iter()
             .any(|d| terraform::recognises(d) || aws_cli::recognises(d))
+            && !holds_key(text)
         {
             estate.warn(
                 shown.as_str(),
@@ -77,6 +80,12 @@ pub fn load_texts(inputs: Vec<(PathBuf, String)>) -> Result<Estate, LoadError> {
     let aws_docs: Vec<&Document> = docs.iter().filter(|d| aws_cli::recognises(d)).collect();
     aws_cli::load_all(&mut estate, &aws_docs)?;
     Ok(estate)
+}
+
+/// A file holding a private key (a key file named on the command line, `create-key-pair`
+/// output) belongs to the key scan that `check` runs, not to the configuration: no warning.
+fn holds_key(text: &str) -> bool {
+    !keys::detect_keys(text).is_empty()
 }
 
 fn looks_like_json(text: &str) -> bool {

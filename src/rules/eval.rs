@@ -12,8 +12,9 @@ use crate::model::{Estate, Location, RouteTarget, Source};
 use crate::net::Protocol;
 
 use super::catalog::{Catalog, Cond, Rule};
+use super::keyfile::KeyFileFact;
 use super::registry::{Needs, Sets};
-use super::subject::{subjects, Subject};
+use super::subject::{subjects_in, Subject};
 use super::{sort_findings, Finding, Severity};
 
 /// What made a predicate true: one object, with where it was written.
@@ -90,6 +91,8 @@ pub struct ExposureHit {
 pub trait KeyFacts {
     /// Whether the key file at `path` is tracked by git.
     fn tracked_by_git(&self, path: &str) -> bool;
+    /// Every private key the scan found, in report order: the subjects of key-file rules.
+    fn key_files(&self) -> &[KeyFileFact];
 }
 
 /// Extra facts for one run. Empty slots make the predicates that need them false (noted).
@@ -288,7 +291,7 @@ pub fn run_with_notes(
     let mut findings = Vec::new();
     let mut sources = Vec::new();
     for rule in catalog.rules() {
-        for subject in subjects(estate, rule.meta.kind) {
+        for subject in subjects_in(estate, ctx, rule.meta.kind) {
             let verdict = evaluate(&rule.cond, &subject, &env);
             if verdict.holds {
                 let (f, source) = finding(rule, &subject, verdict);

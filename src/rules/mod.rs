@@ -12,6 +12,7 @@
 pub mod catalog;
 pub mod eval;
 mod finding;
+pub mod keyfile;
 pub mod lang;
 mod meta;
 mod predicates;
@@ -26,6 +27,7 @@ pub use eval::{
     run, run_with_notes, EvalContext, Evidence, ExposureHit, KeyFacts, ReachFacts, Verdict,
 };
 pub use finding::{sort_findings, Finding, Severity, Suppression, SuppressionKind};
+pub use keyfile::KeyFileFact;
 pub use lang::{RuleError, RuleErrors};
 pub use meta::{ResourceKind, RuleMeta};
 pub use registry::{Arg, Needs, PredicateDef, Registry};

@@ -109,6 +109,8 @@ impl Registry {
     pub fn builtin() -> Registry {
         let mut defs = Vec::new();
         defs.extend_from_slice(super::predicates::PREDICATES);
+        // Before `reach`: its placeholder `tracked-by-git` row (always false) must not win.
+        defs.extend_from_slice(super::predicates::keys::PREDICATES);
         defs.extend_from_slice(super::predicates::reach::PREDICATES);
         Registry { defs }
     }

@@ -11,6 +11,8 @@ use crate::model::{
 };
 use crate::net::Protocol;
 
+use super::eval::EvalContext;
+use super::keyfile::{self, KeyFileFact};
 use super::ResourceKind;
 
 /// One object a rule looks at.
@@ -39,6 +41,8 @@ pub enum Subject<'e> {
     Database(&'e Database),
     ElasticIp(&'e ElasticIp),
     KeyPair(&'e KeyPair),
+    /// A private key found by the key scan (not part of the estate: see [`subjects_in`]).
+    KeyFile(&'e KeyFileFact),
 }
 
 /// Fields every kind offers.
@@ -80,7 +84,7 @@ pub fn kind_fields(kind: ResourceKind) -> &'static [&'static str] {
         ResourceKind::Database => &["database", "engine", "port", "vpc"],
         ResourceKind::ElasticIp => &["allocation", "public-ip"],
         ResourceKind::KeyPair => &["key-name"],
-        ResourceKind::KeyFile => &["path"],
+        ResourceKind::KeyFile => keyfile::FIELDS,
     }
 }
 
@@ -147,8 +151,23 @@ pub fn subjects(estate: &Estate, kind: ResourceKind) -> Vec<Subject<'_>> {
         ResourceKind::Database => estate.databases.iter().map(Subject::Database).collect(),
         ResourceKind::ElasticIp => estate.elastic_ips.iter().map(Subject::ElasticIp).collect(),
         ResourceKind::KeyPair => estate.key_pairs.iter().map(Subject::KeyPair).collect(),
-        // Private-key files are not in the model yet (the `keys` loader adds them).
+        // Key files come from the key scan, not the estate: see `subjects_in`.
         ResourceKind::KeyFile => Vec::new(),
+    }
+}
+
+/// Every subject of `kind`: the estate's, and for key-file rules the keys the run's key
+/// scan found (none without one).
+pub fn subjects_in<'e>(
+    estate: &'e Estate,
+    ctx: &EvalContext<'e>,
+    kind: ResourceKind,
+) -> Vec<Subject<'e>> {
+    match (kind, ctx.keys) {
+        (ResourceKind::KeyFile, Some(keys)) => {
+            keys.key_files().iter().map(Subject::KeyFile).collect()
+        }
+        _ => subjects(estate, kind),
     }
 }
 
@@ -167,6 +186,7 @@ impl<'e> Subject<'e> {
             Subject::Database(d) => &d.meta.id,
             Subject::ElasticIp(e) => &e.meta.id,
             Subject::KeyPair(k) => &k.meta.id,
+            Subject::KeyFile(k) => &k.path,
         }
     }
 
@@ -187,6 +207,7 @@ impl<'e> Subject<'e> {
             Subject::Database(d) => &d.meta.source,
             Subject::ElasticIp(e) => &e.meta.source,
             Subject::KeyPair(k) => &k.meta.source,
+            Subject::KeyFile(k) => &k.source,
         }
     }
 
@@ -218,6 +239,7 @@ impl<'e> Subject<'e> {
                 entry.rule_number
             ),
             Subject::Route { route, .. } => destination_text(&route.destination),
+            Subject::KeyFile(k) => k.detail(),
             _ => String::new(),
         }
     }
@@ -299,6 +321,7 @@ impl<'e> Subject<'e> {
                 "key-name" => Some(k.name.clone()),
                 _ => None,
             },
+            Subject::KeyFile(k) => k.field(name),
         }
     }
 
@@ -307,6 +330,7 @@ impl<'e> Subject<'e> {
             Subject::SgRule { group, .. } | Subject::SecurityGroup(group) => group.name.clone(),
             Subject::LoadBalancer(l) => l.name.clone(),
             Subject::KeyPair(k) => k.name.clone(),
+            Subject::KeyFile(k) => k.path.clone(),
             _ => self
                 .meta_name()
                 .unwrap_or_else(|| self.resource().to_string()),
@@ -333,6 +357,7 @@ impl<'e> Subject<'e> {
             Subject::SgRule { group, .. } | Subject::SecurityGroup(group) => group.label(),
             Subject::LoadBalancer(l) => l.name.clone(),
             Subject::KeyPair(k) => k.name.clone(),
+            Subject::KeyFile(k) => k.path.clone(),
             _ => match self.meta_name() {
                 Some(n) if n != self.resource() => format!("{} ({n})", self.resource()),
                 _ => self.resource().to_string(),

@@ -3,6 +3,7 @@
 mod bad_input;
 mod ci;
 mod cli;
+mod keys;
 mod load;
 mod oracle;
 mod reach;

@@ -26,6 +26,9 @@ macro_rules! snapshot {
 
 /// Findings of one rule over a fixture folder (given relative, so paths in output are stable).
 fn findings_of(name: &str, dir: &str) -> Vec<Finding> {
+    if name.starts_with("private-key-file-") {
+        return key_findings_of(name, dir);
+    }
     let estate = load_paths(&[PathBuf::from(dir)]).unwrap_or_else(|e| panic!("{dir}: {e}"));
     let selected = catalog()
         .filter(&[name.to_string()], &[])
@@ -36,6 +39,29 @@ fn findings_of(name: &str, dir: &str) -> Vec<Finding> {
     let ctx = EvalContext {
         reach: Some(&facts),
         ..EvalContext::default()
+    };
+    run(&selected, &estate, &ctx)
+}
+
+/// Findings of a key-file rule over a copy of its fixture in a temporary folder (outside git,
+/// modes set by `modes.txt`), with key facts as `check` builds them; key paths are shown
+/// relative to the copy, so they read like the fixture's own.
+fn key_findings_of(name: &str, dir: &str) -> Vec<Finding> {
+    let tree = crate::support::key_tree(Path::new(dir));
+    let root = tree.path().to_path_buf();
+    let mut estate =
+        load_paths(std::slice::from_ref(&root)).unwrap_or_else(|e| panic!("{dir}: {e}"));
+    let scan =
+        vpclint::load::keys::scan(std::slice::from_ref(&root)).unwrap_or_else(|e| panic!("{e}"));
+    let keys = vpclint::load::keys::ScanFacts::new(&scan, &mut estate, &root);
+    let selected = catalog()
+        .filter(&[name.to_string()], &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let reach = vpclint::reach::Reach::new(&estate);
+    let facts = vpclint::reach::ExposureFacts::new(&reach);
+    let ctx = EvalContext {
+        reach: Some(&facts),
+        keys: Some(&keys),
     };
     run(&selected, &estate, &ctx)
 }
@@ -109,6 +135,26 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("key-pair-shared-by-many-instances", &["key-0prod"]),
     ("instance-exposed-to-internet", &["i-0ssh", "i-0web"]),
     ("database-publicly-accessible", &["orders"]),
+    (
+        "private-key-file-exposed",
+        &[
+            "keys/bastion",
+            "keys/ci-create-key-pair.json",
+            "site/public/deploy.pem",
+        ],
+    ),
+    (
+        "private-key-file-permissions",
+        &["keys/backup", "keys/ops.pem"],
+    ),
+    (
+        "private-key-file-encrypted",
+        &[
+            "keys/id_ed25519_enc",
+            "keys/rsa_pkcs8_enc.pem",
+            "keys/rsa_v3_enc.ppk",
+        ],
+    ),
 ];
 
 #[test]
@@ -534,4 +580,38 @@ fn check_select_and_ignore_filter_the_catalog() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn key_leaks_are_graded_by_what_they_open() {
+    let found = findings_of(
+        "private-key-file-exposed",
+        "fixtures/rules/private-key-file-exposed/fail",
+    );
+    let graded: Vec<(&str, vpclint::rules::Severity)> = found
+        .iter()
+        .map(|f| (f.resource.as_str(), f.severity))
+        .collect();
+    use vpclint::rules::Severity::{Critical, High, Medium};
+    assert_eq!(
+        graded,
+        [
+            ("keys/bastion", Critical),
+            ("keys/ci-create-key-pair.json", Medium),
+            ("site/public/deploy.pem", High),
+        ]
+    );
+    let bastion = &found[0];
+    assert!(
+        bastion.message.contains("key pair bastion"),
+        "{}",
+        bastion.message
+    );
+    assert!(
+        bastion.message.contains("SSH (tcp/22) of i-0ssh"),
+        "{}",
+        bastion.message
+    );
+    assert_eq!(bastion.related, ["i-0ssh", "key-0bastion"]);
+    assert_eq!(bastion.location.line, Some(1));
 }

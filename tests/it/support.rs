@@ -40,3 +40,42 @@ pub fn snapshot(name: &str, value: &str) {
         insta::assert_snapshot!(name, value);
     });
 }
+
+/// Copies a fixture tree into a fresh temporary folder outside any git work tree, so key-file
+/// facts (git status, file modes) do not depend on whether the fixture is committed or how git
+/// checked it out. Every file gets mode 0600 (what ssh wants), except those a `modes.txt` at the
+/// fixture's top lists as `relative/path 0644`; `modes.txt` itself is not copied.
+pub fn key_tree(fixture: &std::path::Path) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    copy_dir(fixture, tmp.path());
+    let modes = std::fs::read_to_string(fixture.join("modes.txt")).unwrap_or_default();
+    for line in modes.lines().filter(|l| !l.trim().is_empty()) {
+        let (file, mode) = line.split_once(' ').expect("`path mode` in modes.txt");
+        let mode = u32::from_str_radix(mode.trim(), 8).expect("octal mode in modes.txt");
+        set_mode(&tmp.path().join(file), mode);
+    }
+    tmp
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from).expect("read fixture folder") {
+        let entry = entry.expect("fixture entry");
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        if src.is_dir() {
+            copy_dir(&src, &dst);
+        } else if entry.file_name() != "modes.txt" {
+            std::fs::copy(&src, &dst).expect("copy fixture file");
+            set_mode(&dst, 0o600);
+        }
+    }
+}
+
+#[cfg(unix)]
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+#[cfg(not(unix))]
+fn set_mode(_: &std::path::Path, _: u32) {}

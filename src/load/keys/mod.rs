@@ -8,6 +8,7 @@
 
 mod der;
 mod detect;
+mod facts;
 mod fingerprint;
 mod git;
 mod openssh;
@@ -21,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+pub use facts::ScanFacts;
 pub use walk::{scan, KeyScan, KeyScanError, KeyScanWarning, ScanStats, MAX_FILE_SIZE};
 
 /// The container a key was found in.

@@ -1,6 +1,7 @@
 //! The built-in predicate table. One row per predicate; the evaluation functions live in the
 //! submodule of their area.
 
+pub mod keys;
 mod network;
 pub mod reach;
 mod resources;
