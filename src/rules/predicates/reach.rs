@@ -20,6 +20,22 @@ pub const PREDICATES: &[PredicateDef] = &[
         eval: exposed,
     },
     PredicateDef {
+        pattern: "bypasses load balancer",
+        kinds: &[K::Instance, K::Interface],
+        provides: &["load-balancers", "traffic", "sources"],
+        needs: Needs::Reach,
+        help: "a target of an internet-facing load balancer that the internet also reaches directly on the target port",
+        eval: bypasses_load_balancer,
+    },
+    PredicateDef {
+        pattern: "drops return traffic",
+        kinds: &[K::NetworkAcl],
+        provides: &["problems", "severity"],
+        needs: Needs::Reach,
+        help: "it admits requests whose replies its other direction drops (entirely, or for a common client port range)",
+        eval: drops_return_traffic,
+    },
+    PredicateDef {
         pattern: "tracked-by-git",
         kinds: &[K::KeyFile],
         provides: &[],
@@ -36,14 +52,18 @@ fn exposed(s: &Subject<'_>, args: &[Arg], env: &Env<'_>) -> Verdict {
     let Some(hit) = reach.exposed_from_internet(s.resource(), t.protocol, &t.ports) else {
         return Verdict::no();
     };
+    // Behind a load balancer only, facing the internet is the balancer's job: medium,
+    // unless what it forwards is an admin or database port.
     let grade = if touches(
         &hit.ports,
         &env.sets().ports,
         &["admin-ports", "database-ports"],
     ) {
         "critical"
-    } else {
+    } else if hit.direct {
         "high"
+    } else {
+        "medium"
     };
     Verdict::from(true)
         .with_evidence(hit.evidence)
@@ -51,6 +71,43 @@ fn exposed(s: &Subject<'_>, args: &[Arg], env: &Env<'_>) -> Verdict {
         .with_fact("sources", hit.sources)
         .with_fact("path", hit.path)
         .with_fact("severity", grade.to_string())
+}
+
+fn bypasses_load_balancer(s: &Subject<'_>, _: &[Arg], env: &Env<'_>) -> Verdict {
+    let Some(reach) = env.ctx.reach else {
+        return Verdict::no();
+    };
+    let Some(hit) = reach.load_balancer_bypass(s.resource()) else {
+        return Verdict::no();
+    };
+    let detail = format!("{} {}", hit.load_balancers, hit.traffic);
+    Verdict::from(true)
+        .with_evidence(hit.evidence)
+        .with_fact("detail", detail)
+        .with_fact("load-balancers", hit.load_balancers)
+        .with_fact("traffic", hit.traffic)
+        .with_fact("sources", hit.sources)
+}
+
+/// Medium when some clients get no reply at all (the service is broken for them), low when
+/// replies only miss one of the common client port ranges.
+fn drops_return_traffic(s: &Subject<'_>, _: &[Arg], env: &Env<'_>) -> Verdict {
+    let Some(reach) = env.ctx.reach else {
+        return Verdict::no();
+    };
+    let Some(hit) = reach.return_traffic_gaps(s.resource()) else {
+        return Verdict::no();
+    };
+    let grade = if hit.blocked_entirely {
+        "medium"
+    } else {
+        "low"
+    };
+    Verdict::from(true)
+        .with_evidence(hit.evidence)
+        .with_fact("problems", hit.problems)
+        .with_fact("severity", grade.to_string())
+        .with_fact("detail", hit.cases)
 }
 
 /// Whether any exposed port lies in one of the named port sets of `rules/sets.vpl`.
