@@ -402,11 +402,21 @@ pub fn evaluate(cond: &Cond, subject: &Subject<'_>, env: &Env<'_>) -> Verdict {
             }
             all
         }
-        Cond::Or(parts) => parts
-            .iter()
-            .map(|p| evaluate(p, subject, env))
-            .find(|v| v.holds)
-            .unwrap_or_default(),
+        Cond::Or(parts) => {
+            // The first true branch gives evidence and facts; the open traffic of every true
+            // branch counts for `adjust exposure` (tcp and udp sensitive ports alike).
+            let mut held = parts
+                .iter()
+                .map(|p| evaluate(p, subject, env))
+                .filter(|v| v.holds);
+            let Some(mut first) = held.next() else {
+                return Verdict::no();
+            };
+            for other in held {
+                first.open.extend(other.open);
+            }
+            first
+        }
     }
 }
 
@@ -569,6 +579,48 @@ mod tests {
         assert_eq!(f.location.pointer.as_deref(), Some("/r/1"));
         assert_eq!(f.related, ["sgr-high", "sgr-low"]);
         assert_eq!(f.detail, "ingress tcp 22 128.0.0.0/1,0.0.0.0/1");
+    }
+
+    /// Reach facts where a group exposes someone only on tcp/25.
+    struct OnlyPort25;
+
+    impl ReachFacts for OnlyPort25 {
+        fn exposed_from_internet(
+            &self,
+            _: &str,
+            _: Protocol,
+            _: &[(u16, u16)],
+        ) -> Option<ExposureHit> {
+            None
+        }
+
+        fn exposed_through_group(&self, _: &str, _: Protocol, ports: &[(u16, u16)]) -> bool {
+            ports.iter().any(|&(lo, hi)| lo <= 25 && 25 <= hi)
+        }
+    }
+
+    #[test]
+    fn adjust_exposure_asks_about_the_traffic_of_every_true_branch() {
+        let text = "rule VL900 t-rule\n  severity high\n  kind security-group\n  title \"t\"\n  when admits tcp/22 from internet or admits tcp/25 from internet\n  adjust exposure\n  message \"{group}\"\n  docs \"\"\"\nd\n\"\"\"\n";
+        let cat = compile(&Registry::builtin(), &[("t.vpl".into(), text.into())])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let exposed = OnlyPort25;
+        let ctx = EvalContext {
+            reach: Some(&exposed),
+            keys: None,
+        };
+        let found = run(&cat, &estate(), &ctx);
+        assert_eq!(found.len(), 1);
+        // Port 22 (the first true branch) exposes nobody, port 25 does: not lowered.
+        assert_eq!(found[0].severity, Severity::High);
+        assert_eq!(found[0].message, "sg-1 (web)");
+        let only_22 = text.replace(" or admits tcp/25 from internet", "");
+        let cat = compile(&Registry::builtin(), &[("t.vpl".into(), only_22)])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let found = run(&cat, &estate(), &ctx);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Medium);
+        assert_eq!(found[0].message, format!("sg-1 (web){UNEXPOSED_NOTE}"));
     }
 
     #[test]
