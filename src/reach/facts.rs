@@ -97,14 +97,19 @@ fn row_groups<'e>(
     found.unwrap_or(&[])
 }
 
-/// The packets of one exposure row: protocol, its port (key) ranges, its clients.
-fn row_packets(row: &Exposure) -> PacketSet {
+/// The packets of one protocol on some port (key) ranges from some clients.
+fn packets(protocol: Protocol, ports: &PortSet, clients: &AddrSet) -> PacketSet {
     PacketSet::union_all(
-        row.ports
+        ports
             .ranges()
             .iter()
-            .map(|r| PacketSet::new(row.protocol, *r, row.sources.clone())),
+            .map(|r| PacketSet::new(protocol, *r, clients.clone())),
     )
+}
+
+/// The packets of one exposure row.
+fn row_packets(row: &Exposure) -> PacketSet {
+    packets(row.protocol, &row.ports, &row.sources)
 }
 
 /// Group → direct exposures of its users, cut to what the group itself admits from the
@@ -138,14 +143,10 @@ fn through_group(
             continue;
         };
         let admitted = &reach.groups[ix.index()].ingress_internet;
-        let reached = PacketSet::union_all(keys.into_iter().map(|(protocol, ports, sources)| {
-            PacketSet::union_all(
-                ports
-                    .ranges()
-                    .iter()
-                    .map(|r| PacketSet::new(protocol, *r, sources.clone())),
-            )
-        }));
+        let reached = PacketSet::union_all(
+            keys.into_iter()
+                .map(|(protocol, ports, sources)| packets(protocol, ports, sources)),
+        );
         let through = reached.intersection(admitted);
         if !through.is_empty() {
             out.insert(group.to_string(), through);
@@ -161,12 +162,7 @@ fn bypass(reach: &Reach<'_>, rows: &[Exposure]) -> Option<BypassHit> {
     let mut interfaces = BTreeSet::new();
     for via in rows.iter().filter(|r| r.path == ExposurePath::LoadBalancer) {
         // The target ports, from any client: the direct path has its own clients.
-        let target = PacketSet::union_all(
-            via.ports
-                .ranges()
-                .iter()
-                .map(|r| PacketSet::new(via.protocol, *r, AddrSet::all())),
-        );
+        let target = packets(via.protocol, &via.ports, &AddrSet::all());
         for direct in rows.iter().filter(|r| r.path == ExposurePath::Direct) {
             let both = row_packets(direct).intersection(&target);
             if both.is_empty() {
@@ -174,7 +170,9 @@ fn bypass(reach: &Reach<'_>, rows: &[Exposure]) -> Option<BypassHit> {
             }
             hit = hit.union(&both);
             lbs.extend(via.via.clone());
-            interfaces.extend(direct.interface.clone());
+            // Instance rows name their interface; interface rows are the interface.
+            let eni = direct.interface.as_ref().unwrap_or(&direct.resource);
+            interfaces.insert(eni.clone());
         }
     }
     if hit.is_empty() {

@@ -21,7 +21,8 @@ pub mod subject;
 
 pub use catalog::{load_catalog, load_catalog_with, Catalog, Rule, UnknownRule};
 pub use eval::{
-    run, run_with_notes, EvalContext, Evidence, ExposureHit, KeyFacts, ReachFacts, Verdict,
+    run, run_with_notes, BypassHit, EvalContext, Evidence, ExposureHit, KeyFacts, OpenTraffic,
+    ReachFacts, ReplyGapHit, Verdict,
 };
 pub use finding::{sort_findings, Finding, Severity, Suppression, SuppressionKind};
 pub use lang::{RuleError, RuleErrors};
