@@ -36,6 +36,7 @@ pub mod flows;
 mod groups;
 mod internet;
 mod nacl;
+mod replies;
 mod route;
 mod services;
 mod trace;
@@ -50,6 +51,8 @@ pub use explain::{Blocker, Decision, Endpoint, Hop, Probe, Trace, Verdict};
 pub use exposure::{Exposure, ExposureKind, ExposurePath};
 pub use facts::ExposureFacts;
 pub use internet::internet;
+
+pub(crate) use compile::key_range;
 
 use groups::{CompiledGroup, Peers};
 use nacl::CompiledNacl;

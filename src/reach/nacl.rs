@@ -61,7 +61,7 @@ pub(crate) fn entry_set(e: &NaclEntry) -> PacketSet {
     rule_set(e.protocol, &e.ports, net_set(&e.cidr))
 }
 
-fn compile(entries: &[NaclEntry], egress: bool) -> (Vec<usize>, PacketSet) {
+pub(crate) fn compile(entries: &[NaclEntry], egress: bool) -> (Vec<usize>, PacketSet) {
     let mut order: Vec<usize> = (0..entries.len())
         .filter(|&i| entries[i].egress == egress)
         .collect();

@@ -102,6 +102,9 @@ pub struct Rule {
     pub cond: Cond,
     pub message: Template,
     pub detail: Option<Template>,
+    /// `adjust exposure`: one severity step lower, and a note in the message, when no
+    /// resource using the group is reachable from the internet through it.
+    pub adjust_exposure: bool,
     /// The file it came from, as shown to users.
     pub file: String,
 }
@@ -564,6 +567,10 @@ impl Compiler<'_> {
             Some(d) => self.template(file, text, d, kind, cond.as_ref()).map(Some),
             None => Some(None),
         };
+        let adjust_exposure = match &r.adjust {
+            Some(a) => self.adjust(file, text, a, kind),
+            None => false,
+        };
         if self.errors.len() > before {
             return None;
         }
@@ -579,8 +586,44 @@ impl Compiler<'_> {
             cond: cond?,
             message: message?,
             detail: detail?,
+            adjust_exposure,
             file: file.to_string(),
         })
+    }
+
+    /// `adjust exposure` is the only adjustment, and it is about security groups: the
+    /// reachability facts say whether a group's users are reachable through it.
+    fn adjust(
+        &mut self,
+        file: &str,
+        text: &str,
+        a: &Spanned<String>,
+        kind: Option<ResourceKind>,
+    ) -> bool {
+        if a.value != "exposure" {
+            self.err_expected(
+                file,
+                text,
+                a.span,
+                format!("unknown adjustment `{}`", a.value),
+                "`adjust exposure`",
+            );
+            return false;
+        }
+        let groups = [ResourceKind::SecurityGroup, ResourceKind::SecurityGroupRule];
+        match kind {
+            Some(k) if !groups.contains(&k) => {
+                self.err_expected(
+                    file,
+                    text,
+                    a.span,
+                    format!("`adjust exposure` does not apply to {} rules", k.as_str()),
+                    "kind security-group or security-group-rule",
+                );
+                false
+            }
+            _ => true,
+        }
     }
 
     fn severity(&mut self, file: &str, text: &str, r: &RuleAst) -> Option<Severity> {

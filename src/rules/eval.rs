@@ -35,6 +35,16 @@ pub struct Verdict {
     pub facts: Vec<(&'static str, String)>,
     /// Other objects worth naming in the finding (ids only; they do not move its location).
     pub related: Vec<String>,
+    /// The traffic a group opens to the internet (`admits … from internet`): what
+    /// `adjust exposure` asks the reachability facts about.
+    pub open: Vec<OpenTraffic>,
+}
+
+/// One protocol and the ports (ICMP: type/code keys) of it that a group opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenTraffic {
+    pub protocol: Protocol,
+    pub ports: Vec<(u16, u16)>,
 }
 
 impl Verdict {
@@ -70,6 +80,56 @@ pub trait ReachFacts {
         protocol: Protocol,
         ports: &[(u16, u16)],
     ) -> Option<ExposureHit>;
+
+    /// Whether some resource using `group` is reachable from the internet directly (not
+    /// through a load balancer) on part of this traffic that the group itself admits.
+    /// Facts that cannot tell answer `true`, so nothing is downgraded on a guess.
+    fn exposed_through_group(
+        &self,
+        _group: &str,
+        _protocol: Protocol,
+        _ports: &[(u16, u16)],
+    ) -> bool {
+        true
+    }
+
+    /// A target of an internet-facing load balancer that the internet also reaches
+    /// directly on the target port.
+    fn load_balancer_bypass(&self, _resource: &str) -> Option<BypassHit> {
+        None
+    }
+
+    /// Requests a network ACL admits whose replies it drops.
+    fn return_traffic_gaps(&self, _acl: &str) -> Option<ReplyGapHit> {
+        None
+    }
+}
+
+/// A load balancer's target that is also directly reachable on the target port.
+#[derive(Debug, Clone, Default)]
+pub struct BypassHit {
+    /// The security-group rules that admit the internet directly, broadest first.
+    pub evidence: Vec<Evidence>,
+    /// The internet-facing load balancers it is a target of.
+    pub load_balancers: String,
+    /// `tcp/8080` style text of the bypassed target ports.
+    pub traffic: String,
+    /// The internet clients that reach it directly on those ports.
+    pub sources: String,
+}
+
+/// What a network ACL's reply path drops, for messages and severity.
+#[derive(Debug, Clone, Default)]
+pub struct ReplyGapHit {
+    /// The entries that drop the replies, lowest rule number first (may be empty when only
+    /// the implicit `*` deny drops them: the finding then points at the ACL).
+    pub evidence: Vec<Evidence>,
+    /// One clause per (request direction, protocol, address family), `; `-separated.
+    pub problems: String,
+    /// `inbound tcp IPv4, outbound udp IPv6`: which cases, for the finding's detail.
+    pub cases: String,
+    /// Some clients get no reply at all (rather than only missing a client port range).
+    pub blocked_entirely: bool,
 }
 
 /// What reaches a resource from the internet, for messages and severity.
@@ -85,6 +145,8 @@ pub struct ExposureHit {
     pub path: String,
     /// The exposed tcp/udp port ranges (empty for protocols without ports).
     pub ports: Vec<(u16, u16)>,
+    /// Some of it reaches the resource directly, not only through a load balancer.
+    pub direct: bool,
 }
 
 /// Private-key file scan results, implemented by the key scanner (issue: key files).
@@ -294,7 +356,7 @@ pub fn run_with_notes(
         for subject in subjects_in(estate, ctx, rule.meta.kind) {
             let verdict = evaluate(&rule.cond, &subject, &env);
             if verdict.holds {
-                let (f, source) = finding(rule, &subject, verdict);
+                let (f, source) = finding(rule, &subject, verdict, ctx);
                 findings.push(f);
                 sources.push(source);
             }
@@ -339,19 +401,67 @@ pub fn evaluate(cond: &Cond, subject: &Subject<'_>, env: &Env<'_>) -> Verdict {
                 all.evidence.extend(v.evidence);
                 all.facts.extend(v.facts);
                 all.related.extend(v.related);
+                all.open.extend(v.open);
             }
             all
         }
-        Cond::Or(parts) => parts
-            .iter()
-            .map(|p| evaluate(p, subject, env))
-            .find(|v| v.holds)
-            .unwrap_or_default(),
+        Cond::Or(parts) => {
+            // The first true branch gives evidence and facts; the open traffic of every true
+            // branch counts for `adjust exposure` (tcp and udp sensitive ports alike).
+            let mut held = parts
+                .iter()
+                .map(|p| evaluate(p, subject, env))
+                .filter(|v| v.holds);
+            let Some(mut first) = held.next() else {
+                return Verdict::no();
+            };
+            for other in held {
+                first.open.extend(other.open);
+            }
+            first
+        }
     }
 }
 
+/// What `adjust exposure` appends to the message of a lowered finding.
+pub const UNEXPOSED_NOTE: &str = "; no internet-reachable resource uses this group";
+
+/// For `adjust exposure`: whether the subject's group exposes some user to the internet on
+/// the traffic the condition found open. Without reach facts nothing is known, so `true`
+/// (no adjustment).
+fn exposed_through(subject: &Subject<'_>, open: &[OpenTraffic], ctx: &EvalContext) -> bool {
+    let Some(reach) = ctx.reach else {
+        return true;
+    };
+    let all = [OpenTraffic {
+        protocol: Protocol::All,
+        ports: vec![(0, u16::MAX)],
+    }];
+    let (group, traffic): (&str, Vec<OpenTraffic>) = match subject {
+        Subject::SecurityGroup(g) if open.is_empty() => (&g.meta.id, all.to_vec()),
+        Subject::SecurityGroup(g) => (&g.meta.id, open.to_vec()),
+        Subject::SgRule { group, rule } => {
+            let keys = crate::reach::key_range(&rule.ports);
+            let open = OpenTraffic {
+                protocol: rule.protocol,
+                ports: vec![keys],
+            };
+            (&group.meta.id, vec![open])
+        }
+        _ => return true,
+    };
+    traffic
+        .iter()
+        .any(|t| reach.exposed_through_group(group, t.protocol, &t.ports))
+}
+
 /// A finding and the source its location will be resolved from (in a batch, by the caller).
-fn finding(rule: &Rule, subject: &Subject<'_>, verdict: Verdict) -> (Finding, Source) {
+fn finding(
+    rule: &Rule,
+    subject: &Subject<'_>,
+    verdict: Verdict,
+    ctx: &EvalContext,
+) -> (Finding, Source) {
     let fact = |name: &str| {
         verdict
             .facts
@@ -360,7 +470,7 @@ fn finding(rule: &Rule, subject: &Subject<'_>, verdict: Verdict) -> (Finding, So
             .map(|(_, v)| v.clone())
     };
     let lookup = |name: &str| fact(name).or_else(|| subject.field(name));
-    let message = rule.message.render(&lookup);
+    let mut message = rule.message.render(&lookup);
     let detail = match &rule.detail {
         Some(t) => t.render(&lookup),
         None => fact("detail").unwrap_or_else(|| subject.detail()),
@@ -381,9 +491,13 @@ fn finding(rule: &Rule, subject: &Subject<'_>, verdict: Verdict) -> (Finding, So
     related.retain(|r| seen.insert(r.clone()));
     // A predicate may grade the finding (exposure of admin ports is worse than of port 80);
     // the rule's own severity is the default.
-    let severity = fact("severity")
+    let mut severity = fact("severity")
         .and_then(|s| Severity::parse(&s))
         .unwrap_or(rule.meta.severity);
+    if rule.adjust_exposure && !exposed_through(subject, &verdict.open, ctx) {
+        severity = severity.lower();
+        message.push_str(UNEXPOSED_NOTE);
+    }
     let finding = Finding {
         rule: rule.meta.id.clone(),
         name: rule.meta.name.clone(),
@@ -468,6 +582,48 @@ mod tests {
         assert_eq!(f.location.pointer.as_deref(), Some("/r/1"));
         assert_eq!(f.related, ["sgr-high", "sgr-low"]);
         assert_eq!(f.detail, "ingress tcp 22 128.0.0.0/1,0.0.0.0/1");
+    }
+
+    /// Reach facts where a group exposes someone only on tcp/25.
+    struct OnlyPort25;
+
+    impl ReachFacts for OnlyPort25 {
+        fn exposed_from_internet(
+            &self,
+            _: &str,
+            _: Protocol,
+            _: &[(u16, u16)],
+        ) -> Option<ExposureHit> {
+            None
+        }
+
+        fn exposed_through_group(&self, _: &str, _: Protocol, ports: &[(u16, u16)]) -> bool {
+            ports.iter().any(|&(lo, hi)| lo <= 25 && 25 <= hi)
+        }
+    }
+
+    #[test]
+    fn adjust_exposure_asks_about_the_traffic_of_every_true_branch() {
+        let text = "rule VL900 t-rule\n  severity high\n  kind security-group\n  title \"t\"\n  when admits tcp/22 from internet or admits tcp/25 from internet\n  adjust exposure\n  message \"{group}\"\n  docs \"\"\"\nd\n\"\"\"\n";
+        let cat = compile(&Registry::builtin(), &[("t.vpl".into(), text.into())])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let exposed = OnlyPort25;
+        let ctx = EvalContext {
+            reach: Some(&exposed),
+            keys: None,
+        };
+        let found = run(&cat, &estate(), &ctx);
+        assert_eq!(found.len(), 1);
+        // Port 22 (the first true branch) exposes nobody, port 25 does: not lowered.
+        assert_eq!(found[0].severity, Severity::High);
+        assert_eq!(found[0].message, "sg-1 (web)");
+        let only_22 = text.replace(" or admits tcp/25 from internet", "");
+        let cat = compile(&Registry::builtin(), &[("t.vpl".into(), only_22)])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let found = run(&cat, &estate(), &ctx);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Medium);
+        assert_eq!(found[0].message, format!("sg-1 (web){UNEXPOSED_NOTE}"));
     }
 
     #[test]

@@ -34,6 +34,16 @@ impl Severity {
         }
     }
 
+    /// One step less severe; `info` stays `info`.
+    pub fn lower(self) -> Severity {
+        match self {
+            Severity::Critical => Severity::High,
+            Severity::High => Severity::Medium,
+            Severity::Medium => Severity::Low,
+            Severity::Low | Severity::Info => Severity::Info,
+        }
+    }
+
     pub fn parse(text: &str) -> Option<Severity> {
         Severity::ALL
             .into_iter()

@@ -24,7 +24,8 @@ pub use catalog::{
     load_catalog, load_catalog_configured, load_catalog_with, Catalog, Rule, UnknownRule,
 };
 pub use eval::{
-    run, run_with_notes, EvalContext, Evidence, ExposureHit, KeyFacts, ReachFacts, Verdict,
+    run, run_with_notes, BypassHit, EvalContext, Evidence, ExposureHit, KeyFacts, OpenTraffic,
+    ReachFacts, ReplyGapHit, Verdict,
 };
 pub use finding::{sort_findings, Finding, Severity, Suppression, SuppressionKind};
 pub use keyfile::KeyFileFact;

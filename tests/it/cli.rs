@@ -49,6 +49,53 @@ fn check_json_follows_the_contract() {
             "sg-e0551b482ada6e2f0"
         ]
     );
+    // Exposure adjusts the open-group findings: the IPv6-only group sits on an instance
+    // without IPv6, svc-0 on an instance without a public address.
+    let severity_of = |name: &str, id: &str| {
+        findings
+            .iter()
+            .find(|f| f["name"] == name && f["resource"] == id)
+            .and_then(|f| f["severity"].as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(
+        severity_of("ssh-open-to-internet", "sg-0c6600cb72e24af0c"),
+        "high"
+    );
+    assert_eq!(
+        severity_of("ssh-open-to-internet", "sg-ad628809ff7c4f547"),
+        "medium"
+    );
+    assert_eq!(
+        severity_of("ssh-open-to-internet", "sg-2947ec244c2df70f5"),
+        "medium"
+    );
+    assert_eq!(
+        severity_of("all-traffic-open-to-internet", "sg-ad628809ff7c4f547"),
+        "high"
+    );
+    let of_rule = |name: &str| -> Vec<&str> {
+        findings
+            .iter()
+            .filter(|f| f["name"] == name)
+            .map(|f| f["resource"].as_str().unwrap_or(""))
+            .collect()
+    };
+    // web-1 and web-2 behind web-alb, the bastion behind ssh-nlb.
+    assert_eq!(
+        of_rule("load-balancer-bypass"),
+        [
+            "i-378e7c720c474fb4c",
+            "i-3e072d6dd3f9ceda2",
+            "i-ab5afa0ff874fd3af"
+        ]
+    );
+    // prod-private-nacl: udp replies from the public internet and all IPv6 replies.
+    assert_eq!(
+        of_rule("nacl-blocks-return-traffic"),
+        ["acl-eea73bf51236813bb"]
+    );
     snapshot("check_json_full", &run.stdout);
 }
 
@@ -58,7 +105,7 @@ fn check_human_full_report() {
     assert_eq!(run.code, 1);
     assert!(
         run.stdout
-            .ends_with("findings: 5 critical, 14 high, 17 medium, 76 low, 24 info\n"),
+            .ends_with("140 findings: 4 critical, 12 high, 24 medium, 76 low, 24 info\n"),
         "{}",
         run.stdout.lines().last().unwrap_or("")
     );

@@ -135,6 +135,11 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("key-pair-shared-by-many-instances", &["key-0prod"]),
     ("instance-exposed-to-internet", &["i-0ssh", "i-0web"]),
     ("database-publicly-accessible", &["orders"]),
+    ("load-balancer-bypass", &["i-0app1"]),
+    (
+        "nacl-blocks-return-traffic",
+        &["acl-0udp", "acl-0linux", "acl-0v6"],
+    ),
     (
         "private-key-file-exposed",
         &[
@@ -275,6 +280,131 @@ fn exposure_findings_are_graded_by_what_is_exposed() {
 }
 
 #[test]
+fn load_balancer_bypass_names_the_balancer_and_points_at_the_open_rule() {
+    let found = findings_of(
+        "load-balancer-bypass",
+        "fixtures/rules/load-balancer-bypass/fail",
+    );
+    assert_eq!(found.len(), 1, "{}", render(&found));
+    let f = &found[0];
+    assert_eq!(f.severity, vpclint::rules::Severity::Medium);
+    assert_eq!(
+        f.message,
+        "i-0app1 is a target of web but the internet also reaches it directly on tcp/8080, from any public IPv4"
+    );
+    // The first of the two /1 halves that admit 8080 directly: the deciding element.
+    assert!(f
+        .location
+        .file
+        .ends_with("ec2-describe-security-groups.json"));
+    assert_eq!(
+        f.location.pointer.as_deref(),
+        Some("/SecurityGroups/1/IpPermissions/0/IpRanges/0")
+    );
+    assert!(f.location.line.is_some());
+}
+
+#[test]
+fn nacl_return_traffic_is_graded_by_what_is_dropped() {
+    let found = findings_of(
+        "nacl-blocks-return-traffic",
+        "fixtures/rules/nacl-blocks-return-traffic/fail",
+    );
+    let graded: Vec<(&str, vpclint::rules::Severity)> = found
+        .iter()
+        .map(|f| (f.resource.as_str(), f.severity))
+        .collect();
+    use vpclint::rules::Severity::{Low, Medium};
+    assert_eq!(
+        graded,
+        [
+            ("acl-0udp", Medium),
+            ("acl-0linux", Low),
+            ("acl-0v6", Medium)
+        ]
+    );
+    let text = |id: &str| {
+        found
+            .iter()
+            .find(|f| f.resource == id)
+            .map(|f| f.message.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        text("acl-0udp"),
+        "acl-0udp drops return traffic: inbound udp/all requests from 0.0.0.0/0: no reply goes out to 0.0.0.0/0 (dropped by the implicit `*` deny)"
+    );
+    assert_eq!(
+        text("acl-0linux"),
+        "acl-0linux drops return traffic: inbound tcp/443 requests from 0.0.0.0/0: replies go out only to ports 32768-60999, missing client ranges Windows 49152-65535, NAT gateway/ELB 1024-65535 (dropped by the implicit `*` deny)"
+    );
+    assert!(
+        text("acl-0v6").contains("outbound tcp/443 requests to ::/0: no reply goes in to ::/0"),
+        "{}",
+        text("acl-0v6")
+    );
+    // The export lists the `*` entry (rule 32767): the finding points at the outbound one.
+    let udp = found.iter().find(|f| f.resource == "acl-0udp");
+    assert_eq!(
+        udp.and_then(|f| f.location.pointer.as_deref()),
+        Some("/NetworkAcls/1/Entries/3")
+    );
+}
+
+/// VL001 and VL007 over `fixtures/reach/exposure-adjust`: (resource, severity, message).
+fn adjusted(ctx: &EvalContext) -> Vec<(String, vpclint::rules::Severity, String)> {
+    let estate = load_paths(&[PathBuf::from("fixtures/reach/exposure-adjust")])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let selected = catalog()
+        .filter(&["VL001".into(), "VL007".into()], &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    run(&selected, &estate, ctx)
+        .into_iter()
+        .map(|f| (format!("{} {}", f.rule, f.resource), f.severity, f.message))
+        .collect()
+}
+
+#[test]
+fn open_group_findings_drop_a_step_when_nothing_is_exposed_through_them() {
+    use vpclint::rules::Severity::{High, Medium};
+    const NOTE: &str = "; no internet-reachable resource uses this group";
+    let estate = load_paths(&[PathBuf::from("fixtures/reach/exposure-adjust")])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let reach = vpclint::reach::Reach::new(&estate);
+    let facts = vpclint::reach::ExposureFacts::new(&reach);
+    let with = adjusted(&EvalContext {
+        reach: Some(&facts),
+        ..EvalContext::default()
+    });
+    let got: Vec<(&str, vpclint::rules::Severity, bool)> = with
+        .iter()
+        .map(|(id, sev, msg)| (id.as_str(), *sev, msg.ends_with(NOTE)))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            // On a public instance that the internet reaches on 22: as written.
+            ("VL001 sg-0public", High, false),
+            // On an instance without an internet route, and on nothing: one step lower.
+            ("VL001 sg-0private", Medium, true),
+            // The rule-kind finding (VL007) follows its group the same way.
+            ("VL007 sg-0private", Medium, true),
+            ("VL001 sg-0unused", Medium, true),
+        ],
+        "{with:#?}"
+    );
+    // Without reachability facts nothing is known: no adjustment, no note.
+    let without = adjusted(&EvalContext::default());
+    assert_eq!(without.len(), 4);
+    assert!(
+        without
+            .iter()
+            .all(|(_, sev, msg)| *sev == High && !msg.ends_with(NOTE)),
+        "{without:#?}"
+    );
+}
+
+#[test]
 fn ssh_union_finding_points_at_the_deciding_rules() {
     let found = findings_of(
         "ssh-open-to-internet",
@@ -345,6 +475,8 @@ const BAD: &[(&str, &str)] = &[
     ("duplicate_id", "rule VL001 my-own-ssh\n  severity high\n  kind vpc\n  title \"t\"\n  when default\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
     ("reserved_id", "rule VL031 my-exposure\n  severity high\n  kind vpc\n  title \"t\"\n  when default\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
     ("unindented_field", "rule VL900 x-rule\nseverity high\n  kind vpc\n"),
+    ("unknown_adjustment", "rule VL900 x-rule\n  severity high\n  kind security-group\n  title \"t\"\n  when default\n  adjust exposed\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
+    ("adjust_on_wrong_kind", "rule VL900 x-rule\n  severity high\n  kind vpc\n  title \"t\"\n  when default\n  adjust exposure\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
     ("top_level_garbage", "  severity high\nrule VL900 x-rule\n  severity high\n  kind vpc\n  title \"t\"\n  when default\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
 ];
 
@@ -560,12 +692,16 @@ fn check_select_and_ignore_filter_the_catalog() {
         "VL001",
         "--format",
         "json",
+        // The fixture's groups are attached to nothing: the findings are medium.
+        "--fail-on",
+        "medium",
     ]);
     let doc: serde_json::Value =
         serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
     let findings = doc["findings"].as_array().expect("findings list");
     assert_eq!(findings.len(), 4);
     assert!(findings.iter().all(|f| f["rule"] == "VL001"));
+    assert!(findings.iter().all(|f| f["severity"] == "medium"));
     assert_eq!(run.code, 1);
     let run = vpclint(&[
         "check",

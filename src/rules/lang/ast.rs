@@ -41,6 +41,8 @@ pub struct RuleAst {
     pub message: Option<Spanned<String>>,
     pub detail: Option<Spanned<String>>,
     pub docs: Option<Spanned<String>>,
+    /// `adjust exposure`: the severity follows what the internet really reaches.
+    pub adjust: Option<Spanned<String>>,
     /// The `rule` keyword (where "missing field" errors point).
     pub span: Span,
 }

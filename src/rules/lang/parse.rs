@@ -7,7 +7,7 @@
 //! item      = rule | set | reserve
 //! rule      = "rule" ID NAME field*
 //! field     = "severity" WORD | "kind" WORD | "title" STRING | "when" condition
-//!           | "message" STRING | "detail" STRING | "docs" BLOCK
+//!           | "message" STRING | "detail" STRING | "docs" BLOCK | "adjust" WORD
 //! set       = ("ports" | "cidrs") NAME "=" VALUE ("," VALUE)*
 //! reserve   = "reserve" ID NAME
 //! condition = and ("or" and)*
@@ -35,11 +35,11 @@ use super::error::RuleError;
 /// Words that start an item; they only count at column 0.
 const ITEM_KEYWORDS: [&str; 4] = ["rule", "ports", "cidrs", "reserve"];
 /// Words that start a field of a rule; they end a condition.
-const FIELD_KEYWORDS: [&str; 7] = [
-    "severity", "kind", "title", "when", "message", "detail", "docs",
+const FIELD_KEYWORDS: [&str; 8] = [
+    "severity", "kind", "title", "when", "message", "detail", "docs", "adjust",
 ];
 const FIELDS_EXPECTED: &str =
-    "a field: `severity`, `kind`, `title`, `when`, `message`, `detail` or `docs`";
+    "a field: `severity`, `kind`, `title`, `when`, `message`, `detail`, `docs` or `adjust`";
 
 /// Parses one file into items and the errors met on the way.
 pub fn parse_file(file: &str, text: &str) -> (Vec<Item>, Vec<RuleError>) {
@@ -321,6 +321,7 @@ impl<'a> Parser_<'a> {
             message: None,
             detail: None,
             docs: None,
+            adjust: None,
             span: keyword,
         };
         loop {
@@ -356,6 +357,7 @@ impl<'a> Parser_<'a> {
             "message" => set_once(&mut rule.message, self.string_value()?),
             "detail" => set_once(&mut rule.detail, self.string_value()?),
             "docs" => set_once(&mut rule.docs, self.block_value()?),
+            "adjust" => set_once(&mut rule.adjust, self.word_value("`exposure`")?),
             "when" => {
                 let expr = self.condition()?;
                 let had = rule.when.is_some();

@@ -1,9 +1,7 @@
-//! Predicates answered by other analyses: reachability (`crate::reach`) and key-file scans.
+//! Predicates answered by the reachability engine (`crate::reach`).
 //!
-//! They are registered so rule files can already be checked against them, but they need
-//! facts from [`crate::rules::EvalContext`]; without those the evaluator treats them as
-//! false and records a note.  The engine's owners replace the bodies, or register richer rows with
-//! [`crate::rules::Registry::add`].
+//! They need facts from [`crate::rules::EvalContext`]; without those the evaluator treats
+//! them as false and records a note (a library user may evaluate rules without the engine).
 
 use crate::rules::eval::{Env, Verdict};
 use crate::rules::registry::{Arg, Needs, PredicateDef};
@@ -20,12 +18,20 @@ pub const PREDICATES: &[PredicateDef] = &[
         eval: exposed,
     },
     PredicateDef {
-        pattern: "tracked-by-git",
-        kinds: &[K::KeyFile],
-        provides: &[],
-        needs: Needs::Keys,
-        help: "the key file is tracked by git",
-        eval: not_yet,
+        pattern: "bypasses load balancer",
+        kinds: &[K::Instance, K::Interface],
+        provides: &["load-balancers", "traffic", "sources"],
+        needs: Needs::Reach,
+        help: "a target of an internet-facing load balancer that the internet also reaches directly on the target port",
+        eval: bypasses_load_balancer,
+    },
+    PredicateDef {
+        pattern: "drops return traffic",
+        kinds: &[K::NetworkAcl],
+        provides: &["problems", "severity"],
+        needs: Needs::Reach,
+        help: "it admits requests whose replies its other direction drops (entirely, or for a common client port range)",
+        eval: drops_return_traffic,
     },
 ];
 
@@ -36,14 +42,18 @@ fn exposed(s: &Subject<'_>, args: &[Arg], env: &Env<'_>) -> Verdict {
     let Some(hit) = reach.exposed_from_internet(s.resource(), t.protocol, &t.ports) else {
         return Verdict::no();
     };
+    // Behind a load balancer only, facing the internet is the balancer's job: medium,
+    // unless what it forwards is an admin or database port.
     let grade = if touches(
         &hit.ports,
         &env.sets().ports,
         &["admin-ports", "database-ports"],
     ) {
         "critical"
-    } else {
+    } else if hit.direct {
         "high"
+    } else {
+        "medium"
     };
     Verdict::from(true)
         .with_evidence(hit.evidence)
@@ -51,6 +61,43 @@ fn exposed(s: &Subject<'_>, args: &[Arg], env: &Env<'_>) -> Verdict {
         .with_fact("sources", hit.sources)
         .with_fact("path", hit.path)
         .with_fact("severity", grade.to_string())
+}
+
+fn bypasses_load_balancer(s: &Subject<'_>, _: &[Arg], env: &Env<'_>) -> Verdict {
+    let Some(reach) = env.ctx.reach else {
+        return Verdict::no();
+    };
+    let Some(hit) = reach.load_balancer_bypass(s.resource()) else {
+        return Verdict::no();
+    };
+    let detail = format!("{} {}", hit.load_balancers, hit.traffic);
+    Verdict::from(true)
+        .with_evidence(hit.evidence)
+        .with_fact("detail", detail)
+        .with_fact("load-balancers", hit.load_balancers)
+        .with_fact("traffic", hit.traffic)
+        .with_fact("sources", hit.sources)
+}
+
+/// Medium when some clients get no reply at all (the service is broken for them), low when
+/// replies only miss one of the common client port ranges.
+fn drops_return_traffic(s: &Subject<'_>, _: &[Arg], env: &Env<'_>) -> Verdict {
+    let Some(reach) = env.ctx.reach else {
+        return Verdict::no();
+    };
+    let Some(hit) = reach.return_traffic_gaps(s.resource()) else {
+        return Verdict::no();
+    };
+    let grade = if hit.blocked_entirely {
+        "medium"
+    } else {
+        "low"
+    };
+    Verdict::from(true)
+        .with_evidence(hit.evidence)
+        .with_fact("problems", hit.problems)
+        .with_fact("severity", grade.to_string())
+        .with_fact("detail", hit.cases)
 }
 
 /// Whether any exposed port lies in one of the named port sets of `rules/sets.vpl`.
@@ -64,9 +111,4 @@ fn touches(
         .filter_map(|n| sets.get(*n))
         .flatten()
         .any(|&(lo, hi)| exposed.iter().any(|&(a, b)| a <= hi && lo <= b))
-}
-
-/// Key files are not subjects yet (the key loader adds them); nothing to decide.
-fn not_yet(_: &Subject<'_>, _: &[Arg], _: &Env<'_>) -> Verdict {
-    Verdict::no()
 }

@@ -12,7 +12,7 @@ use ipnet::IpNet;
 use super::security::{peer_cidrs, port_range, ports_text, sg_evidence};
 use crate::model::SgRule;
 use crate::net::{AddrSet, Protocol};
-use crate::rules::eval::{Env, Verdict};
+use crate::rules::eval::{Env, OpenTraffic, Verdict};
 use crate::rules::registry::{normalize_ports, Arg, PortList};
 use crate::rules::subject::Subject;
 
@@ -65,10 +65,17 @@ pub fn admits_from_internet(s: &Subject<'_>, args: &[Arg], env: &Env<'_>) -> Ver
         (widest, *i)
     });
     let open = normalize_ports(open);
-    let ports = if traffic.protocol == Protocol::All || !traffic.protocol.has_ports() {
+    let whole = traffic.protocol == Protocol::All || !traffic.protocol.has_ports();
+    let ports = if whole {
         "all".to_string()
     } else {
         ports_text(&open)
+    };
+    // ICMP "ports" are type/code keys here; only tcp/udp narrow the exposure question.
+    let open_keys = if whole || traffic.protocol.is_icmp() {
+        vec![(0, u16::MAX)]
+    } else {
+        open.clone()
     };
     let mut sources: Vec<String> = deciding
         .iter()
@@ -82,7 +89,12 @@ pub fn admits_from_internet(s: &Subject<'_>, args: &[Arg], env: &Env<'_>) -> Ver
         format!("{} {}", traffic.protocol, ports.replace(", ", ","))
     };
     let detail = format!("ingress {what} {}", sources.join(","));
-    Verdict::from(true)
+    let mut verdict = Verdict::from(true);
+    verdict.open.push(OpenTraffic {
+        protocol: traffic.protocol,
+        ports: open_keys,
+    });
+    verdict
         .with_evidence(
             deciding
                 .iter()
