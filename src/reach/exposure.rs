@@ -227,7 +227,13 @@ impl<'e> Reach<'e> {
                 if clients.is_empty() {
                     continue;
                 }
-                for t in self.listener_targets(lb, listener, &clients, &by_group) {
+                for t in self.listener_targets(
+                    lb,
+                    listener,
+                    &clients,
+                    &by_group,
+                    super::Rules::IngressFromInternet,
+                ) {
                     let Some(ix) = t.interface else { continue };
                     if t.packets.is_empty() {
                         continue;

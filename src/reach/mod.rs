@@ -39,6 +39,7 @@ mod nacl;
 mod route;
 mod services;
 mod trace;
+mod trace_services;
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
