@@ -158,8 +158,8 @@ impl Probe {
 
 impl Endpoint {
     /// Resolves `internet`, an IP or CIDR (an interface's address resolves to the interface),
-    /// or a resource: instance id, interface id, Name tag, load balancer name or ARN,
-    /// database id, Terraform address. Ambiguous and unknown names are usage errors that
+    /// or a resource: instance id, interface id, Name tag, load balancer name, ARN or DNS
+    /// name, database identifier or endpoint, Terraform address. Ambiguous and unknown names are usage errors that
     /// list candidates.
     pub fn resolve(estate: &Estate, text: &str) -> Result<Endpoint, Error> {
         let t = text.trim();
@@ -222,6 +222,10 @@ impl Endpoint {
                 || lb.name == t
                 || lb.meta.name() == Some(t)
                 || lb.meta.address.as_deref() == Some(t)
+                || lb
+                    .dns_name
+                    .as_deref()
+                    .is_some_and(|d| d.eq_ignore_ascii_case(t))
             {
                 add(
                     format!("load balancer {}", lb.name),
@@ -230,7 +234,14 @@ impl Endpoint {
             }
         }
         for (ix, db) in estate.databases.indexed() {
-            if db.meta.id == t || db.meta.name() == Some(t) || db.meta.address.as_deref() == Some(t)
+            // RDS identifiers are lower case whatever case they were created with.
+            if db.meta.id.eq_ignore_ascii_case(t)
+                || db.meta.name() == Some(t)
+                || db.meta.address.as_deref() == Some(t)
+                || db
+                    .endpoint
+                    .as_deref()
+                    .is_some_and(|d| d.eq_ignore_ascii_case(t))
             {
                 add(format!("database {}", db.meta.id), Endpoint::Database(ix));
             }
@@ -239,8 +250,8 @@ impl Endpoint {
             1 => Ok(found.remove(0).1),
             0 => Err(Error::Usage(format!(
                 "`{t}` is not `internet`, an IP address or CIDR, or a resource in the inputs \
-                 (instance id, interface id, Name tag, load balancer name or ARN, database id, \
-                 Terraform address){}",
+                 (instance id, interface id, Name tag, load balancer name, ARN or DNS name, \
+                 database identifier or endpoint, Terraform address){}",
                 suggestions(estate, t)
             ))),
             _ => Err(Error::Usage(format!(

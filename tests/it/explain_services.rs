@@ -409,4 +409,18 @@ fn balancer_and_database_endpoints_say_what_they_cannot_answer() {
         "{note}"
     );
     assert_eq!(Endpoint::Internet.default_port(&e).expect("answers"), None);
+    // A balancer by DNS name or ARN, a database by endpoint or identifier in any case.
+    let l = vpclint::load::load_paths(&[root().join("fixtures/reach/lb-db")]).expect("loads");
+    let by = |t: &str| Endpoint::resolve(&l, t).expect("resolves");
+    let web = by("web");
+    assert!(matches!(web, Endpoint::LoadBalancer(_)));
+    assert_eq!(by("web-1.us-east-1.elb.amazonaws.com"), web);
+    assert_eq!(
+        by("arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/1"),
+        web
+    );
+    let db = by("public-db");
+    assert!(matches!(db, Endpoint::Database(_)));
+    assert_eq!(by("public-db.x.us-east-1.rds.amazonaws.com"), db);
+    assert_eq!(by("PUBLIC-DB"), db);
 }
