@@ -227,13 +227,7 @@ impl<'e> Reach<'e> {
                 if clients.is_empty() {
                     continue;
                 }
-                for t in self.listener_targets(
-                    lb,
-                    listener,
-                    &clients,
-                    &by_group,
-                    super::Rules::IngressFromInternet,
-                ) {
+                for t in self.listener_targets(lb, listener, &clients, &by_group) {
                     let Some(ix) = t.interface else { continue };
                     if t.packets.is_empty() {
                         continue;

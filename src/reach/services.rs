@@ -23,6 +23,13 @@
 //! addresses are not in the export, so "some address" is the reading that does not hide
 //! exposure.
 //!
+//! **Clients inside the VPC** (`explain` from an interface): an internal balancer's node or
+//! a database sits at some usable address of one of its subnets; the request follows the
+//! interface → interface reading (source egress, routes both ways, both ACLs, the
+//! destination's groups with group references counting), see
+//! [`Reach::interface_to_service`]. Through an internal balancer the target sees the node
+//! (or, preserved, the client's private address, which group references can match).
+//!
 //! **Databases**: `PubliclyAccessible`, treated as present with a public IPv4 in each of
 //! its subnets: a subnet that routes the client to an attached internet gateway, whose
 //! ACL passes request and reply, and the database's groups allowing the endpoint port
@@ -168,8 +175,27 @@ impl<'e> Reach<'e> {
         })
     }
 
-    /// Targets of a listener and what reaches each of them (addr = client).
+    /// Targets of a listener and what reaches each of them from internet `clients`
+    /// (addr = client).
     pub(crate) fn listener_targets(
+        &self,
+        lb: &'e LoadBalancer,
+        listener: &'e Listener,
+        clients: &PacketSet,
+        targets_by_group: &HashMap<&str, Vec<&'e Target>>,
+    ) -> Vec<TargetReach<'e>> {
+        self.listener_targets_for(
+            lb,
+            listener,
+            clients,
+            targets_by_group,
+            Rules::IngressFromInternet,
+        )
+    }
+
+    /// [`Reach::listener_targets`] for clients that can match the group rules `rules`
+    /// (inside the VPC: group references count when the client's address is preserved).
+    pub(crate) fn listener_targets_for(
         &self,
         lb: &'e LoadBalancer,
         listener: &'e Listener,

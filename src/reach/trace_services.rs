@@ -211,7 +211,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
             if !takes {
                 continue;
             }
-            for t in reach.listener_targets(lb, l, front, &by_group, Rules::IngressFromInternet) {
+            for t in reach.listener_targets(lb, l, front, &by_group) {
                 any_target = true;
                 through.push(t.packets.addrs());
             }
@@ -268,7 +268,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
             (self.probe.key, self.probe.key),
             AddrSet::from_addr(c),
         );
-        let targets = reach.listener_targets(lb, l, &clients, &by_group, rules);
+        let targets = reach.listener_targets_for(lb, l, &clients, &by_group, rules);
         if targets.is_empty() {
             return None;
         }

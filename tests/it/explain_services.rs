@@ -92,7 +92,7 @@ fn check_lb_rows(e: &Estate, r: &Reach, x: &[Exposure]) -> usize {
                 })
                 .map(|t| t.target_id.as_str())
                 .collect();
-            let client = Endpoint::Cidr(IpAddr::from(lowest(&row.sources)).into());
+            let client = Endpoint::Cidr(lowest(&row.sources).into());
             for from in [Endpoint::Internet, client] {
                 let t = explain(r, &from, &lb, &proto, l.port);
                 assert_eq!(
@@ -134,7 +134,7 @@ fn check_databases(e: &Estate, r: &Reach, x: &[Exposure]) -> usize {
         };
         assert_eq!(t.verdict, want, "{}: {t:#?}", db.meta.id);
         if let Some(row) = row {
-            let from = Endpoint::Cidr(IpAddr::from(lowest(&row.sources)).into());
+            let from = Endpoint::Cidr(lowest(&row.sources).into());
             assert_eq!(
                 explain(r, &from, &to, "tcp", port).verdict,
                 Verdict::Reachable
@@ -184,7 +184,7 @@ fn check_balancers(e: &Estate, r: &Reach, x: &[Exposure]) -> usize {
 fn explain_agrees_with_the_exposure_map() {
     let (mut lb_rows, mut dbs, mut lbs) = (0, 0, 0);
     for path in fixtures() {
-        let e = vpclint::load::load_paths(&[path.clone()]).expect("fixture loads");
+        let e = vpclint::load::load_paths(std::slice::from_ref(&path)).expect("fixture loads");
         let r = Reach::new(&e);
         let x = r.exposures();
         lb_rows += check_lb_rows(&e, &r, &x);
