@@ -410,8 +410,9 @@ impl<'e> Reach<'e> {
 
     /// The address a balancer node or database is given in subnet `p2` for a trace from
     /// `src`: the export does not carry it, so this is the lowest usable address of the
-    /// subnet that the source's groups, route and ACL let `probe` reach, else the lowest
-    /// usable address (the reading that does not hide a path). `None`: the subnet is not
+    /// subnet, not held by an interface of the export, that the source's groups, route and
+    /// ACL let `probe` reach, else the lowest such address (the reading that does not hide
+    /// a path). `None`: the subnet is not
     /// in the inputs.
     pub(crate) fn service_addr(
         &self,
@@ -422,7 +423,19 @@ impl<'e> Reach<'e> {
         let subnet = self.estate.subnets.get_by_id(p2.subnet_id)?;
         let e1 = self.estate.interfaces.get(src);
         let p1 = self.place_of(e1);
-        let all = usable(&subnet_addrs(subnet)).intersection(&AddrSet::all_v4());
+        // Addresses held by the export's interfaces are taken.
+        let taken = AddrSet::union_all(
+            self.estate
+                .interfaces
+                .iter()
+                .filter(|e| e.subnet_id == p2.subnet_id)
+                .map(private_addrs)
+                .collect::<Vec<_>>()
+                .iter(),
+        );
+        let all = usable(&subnet_addrs(subnet))
+            .intersection(&AddrSet::all_v4())
+            .difference(&taken);
         let mut open = all
             .intersection(
                 &self

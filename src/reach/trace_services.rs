@@ -627,7 +627,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
         self.dst = shown.first().map(|x| x.1);
         for (s, d, _) in shown {
             self.note_once(format!(
-                "the {} address in subnet {s} is not in the inputs; the hops use {d}, the lowest usable address of that subnet the request can reach",
+                "the {} address in subnet {s} is not in the inputs; the hops use {d}, the lowest usable address of that subnet that no interface holds and the request can reach",
                 target.what
             ));
             let stand = stand_in(&target.meta, s, target.vpc, d, target.groups);

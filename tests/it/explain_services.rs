@@ -409,6 +409,26 @@ fn balancer_and_database_endpoints_say_what_they_cannot_answer() {
         "{note}"
     );
     assert_eq!(Endpoint::Internet.default_port(&e).expect("answers"), None);
+    // A database in the source's own subnet is given an address no interface holds.
+    let (code, doc, _) = json_of(&[
+        "explain",
+        "fixtures/aws-cli/estate-small",
+        "--from",
+        "app-1",
+        "--to",
+        "billing-db",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["port"], 3306, "mysql's endpoint port");
+    assert_eq!(doc["source_address"], "10.0.2.4");
+    let dst: IpAddr = doc["destination_address"]
+        .as_str()
+        .and_then(|d| d.parse().ok())
+        .expect("a destination address");
+    assert!(e
+        .interfaces
+        .iter()
+        .all(|i| !i.private_ips.iter().any(|a| IpAddr::V4(*a) == dst)));
     // A balancer by DNS name or ARN, a database by endpoint or identifier in any case.
     let l = vpclint::load::load_paths(&[root().join("fixtures/reach/lb-db")]).expect("loads");
     let by = |t: &str| Endpoint::resolve(&l, t).expect("resolves");
