@@ -442,13 +442,14 @@ impl<'e> Reach<'e> {
                 t.interface_to_lb(*e, *ix)
             }
             (Endpoint::Interface(e), Endpoint::Database(db)) => t.interface_to_db(*e, *db),
+            (Endpoint::LoadBalancer(lb), Endpoint::Interface(e)) => t.lb_to_target(*lb, *e),
             (_, Endpoint::Cidr(n)) => t.nobody_there(*n),
             _ => {
                 return Err(Error::Usage(
                     "explain answers: internet or a CIDR → an instance, interface, load balancer \
                      or database; an instance or interface → another, the internet, a CIDR, an \
-                     internal load balancer or a database (load balancers and databases do not \
-                     open connections of their own, so they are destinations only)"
+                     internal load balancer or a database; a load balancer → one of its targets \
+                     (the back leg alone)"
                         .to_string(),
                 ))
             }

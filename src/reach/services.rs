@@ -329,16 +329,21 @@ impl<'e> Reach<'e> {
     ) -> Option<IpAddr> {
         let e = self.estate.interfaces.get(ix);
         let place = self.place_of(e);
-        let nodes = AddrSet::union_all(
+        let nodes = self.lb_usable_node_addrs(lb);
+        let admitted = self.lb_admitted_by_target(lb, e, &place, probe).addrs();
+        first_addr(&admitted.intersection(&nodes)).or_else(|| first_addr(&nodes))
+    }
+
+    /// The addresses a node of the balancer can have: its subnets without AWS's reserves.
+    pub(crate) fn lb_usable_node_addrs(&self, lb: &LoadBalancer) -> AddrSet {
+        AddrSet::union_all(
             lb.subnet_ids
                 .iter()
                 .filter_map(|s| self.estate.subnets.get_by_id(s))
                 .map(|s| usable(&subnet_addrs(s)))
                 .collect::<Vec<_>>()
                 .iter(),
-        );
-        let admitted = self.lb_admitted_by_target(lb, e, &place, probe).addrs();
-        first_addr(&admitted.intersection(&nodes)).or_else(|| first_addr(&nodes))
+        )
     }
 
     pub(crate) fn lb_node_addrs(&self, lb: &LoadBalancer) -> AddrSet {

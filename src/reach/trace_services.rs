@@ -284,7 +284,9 @@ impl<'r, 'e> Tracer<'r, 'e> {
         Some(any)
     }
 
-    fn target_hops(&mut self, lb: &'e LoadBalancer, t: &TargetReach<'e>, c: IpAddr) {
+    /// The hops of one target; returns the address the target sees (the client's when
+    /// preserved, else a node's).
+    fn target_hops(&mut self, lb: &'e LoadBalancer, t: &TargetReach<'e>, c: IpAddr) -> IpAddr {
         let reach = self.reach;
         let how = if t.preserve_client_ip {
             format!("client IP preserved: the target sees {c}")
@@ -321,7 +323,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
                 "export the target's instance and network interfaces with the rest".into(),
                 self.loc(&t.target.source),
             );
-            return;
+            return c;
         };
         let e = reach.estate.interfaces.get(ix);
         let place = reach.place_of(e);
@@ -368,6 +370,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
             );
             self.nacl_reply(&place, true, peer);
         }
+        peer
     }
 
     /// Route and ACL hops for each subnet of a balancer or database; blockers are kept
@@ -646,4 +649,89 @@ struct Service<'a> {
     /// False for a network load balancer without groups: it admits everything.
     filters: bool,
     what: &'a str,
+}
+
+impl<'r, 'e> Tracer<'r, 'e> {
+    /// Load balancer → one of its targets: the back leg alone, on the target port. When
+    /// the balancer preserves client addresses the target sees a client, not the node: the
+    /// hops use the lowest public IPv4 address for an internet-facing balancer, a node
+    /// address for an internal one, and say so.
+    pub(crate) fn lb_to_target(&mut self, ix: Idx<LoadBalancer>, to: Idx<NetworkInterface>) {
+        let reach = self.reach;
+        let lb = reach.estate.load_balancers.get(ix);
+        let by_group = reach.targets_by_group();
+        let (proto, k) = (self.probe.proto(), self.probe.key);
+        let client = if lb.is_internet_facing() {
+            first_addr(&internet().intersection(&AddrSet::all_v4()))
+        } else {
+            first_addr(&reach.lb_usable_node_addrs(lb))
+        }
+        .unwrap_or(IpAddr::V4([1, 0, 0, 0].into()));
+        let clients = PacketSet::new(proto, (0, u16::MAX), AddrSet::from_addr(client));
+        let rules = if lb.is_internet_facing() {
+            Rules::IngressFromInternet
+        } else {
+            Rules::Ingress
+        };
+        let mut found = Vec::new();
+        for l in reach.listeners_of(lb) {
+            for t in reach.listener_targets_for(lb, l, &clients, &by_group, rules) {
+                let carries =
+                    listener_protocols(t.group.protocol.as_deref().unwrap_or(&l.protocol))
+                        .iter()
+                        .any(|(p, _)| *p == proto);
+                if t.interface == Some(to) && t.port == k && carries {
+                    found.push(t);
+                }
+            }
+        }
+        self.dst = reach
+            .estate
+            .interfaces
+            .get(to)
+            .private_ips
+            .first()
+            .map(|a| IpAddr::V4(*a));
+        if found.is_empty() {
+            let e = reach.estate.interfaces.get(to);
+            let reason = format!(
+                "{} is not a target of load balancer {} on {}",
+                e.meta.label(),
+                lb.name,
+                self.pk()
+            );
+            self.hop(
+                lb.name.clone(),
+                "target",
+                Decision::Deny,
+                "no target".into(),
+                reason.clone(),
+                self.loc(&lb.meta.source),
+            );
+            self.block(
+                lb.name.clone(),
+                reason,
+                format!(
+                    "register it on port {k} in a target group a listener of {} forwards to",
+                    lb.name
+                ),
+                self.loc(&lb.meta.source),
+            );
+            return;
+        }
+        if found.iter().any(|t| t.preserve_client_ip) {
+            self.notes.push(format!("load balancer {} preserves client addresses: the target sees the client, and the hops use {client}; to trace a given client, explain --from it --to {}", lb.name, lb.name));
+        }
+        let before = self.blocked.len();
+        let mut any = false;
+        for t in &found {
+            let seen = self.target_hops(lb, t, client);
+            self.src = self.src.or(Some(seen));
+            any |= !t.packets.is_empty();
+        }
+        if any {
+            self.blocked.truncate(before);
+        }
+        self.verdict = any;
+    }
 }

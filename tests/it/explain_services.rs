@@ -444,3 +444,72 @@ fn balancer_and_database_endpoints_say_what_they_cannot_answer() {
     assert_eq!(by("public-db.x.us-east-1.rds.amazonaws.com"), db);
     assert_eq!(by("PUBLIC-DB"), db);
 }
+
+#[test]
+fn a_balancer_to_one_of_its_targets_is_the_back_leg_alone() {
+    let args = [
+        "explain", INTERNAL, "--from", "api", "--to", "i-api-2", "--port", "8443",
+    ];
+    let (code, doc, _) = json_of(&args);
+    assert_eq!(code, 1);
+    assert_eq!(doc["source_address"], "10.0.2.4", "a usable node address");
+    assert_eq!(
+        hops(&doc)
+            .iter()
+            .map(|h| (h.0.as_str(), h.2.as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            ("target", "route"),
+            ("security-group", "deny"),
+            ("network-acl", "allow"),
+            ("network-acl", "allow"),
+        ]
+    );
+    assert_eq!(
+        blockers(&doc),
+        vec![(
+            "sg-api-closed (api-closed)".to_string(),
+            "add an inbound rule to sg-api-closed allowing tcp/8443 from the load balancer's group sg-api-lb"
+                .to_string()
+        )]
+    );
+    let (code, doc, _) = json_of(&[
+        "explain", INTERNAL, "--from", "api", "--to", "i-api-1", "--port", "8443",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(blockers(&doc), vec![]);
+    // Not a target on that port: one blocker that says how to make it one.
+    let lbdb = "fixtures/reach/lb-db";
+    let (code, doc, _) = json_of(&[
+        "explain", lbdb, "--from", "web", "--to", "i-behind", "--port", "80",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        blockers(&doc),
+        vec![(
+            "web".to_string(),
+            "register it on port 80 in a target group a listener of web forwards to".to_string()
+        )]
+    );
+    let human = vpclint(&[
+        "explain", lbdb, "--from", "web", "--to", "i-behind", "--port", "8080",
+    ]);
+    assert_eq!(human.code, 0);
+    assert!(
+        human.stdout.contains("(peer group sg-alb)"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.contains("packet: 10.0.1.4 -> 10.0.3.20"),
+        "{}",
+        human.stdout
+    );
+    let numbered = human
+        .stdout
+        .lines()
+        .filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit()) && l.contains(". ["))
+        .count();
+    assert_eq!(numbered, 4, "{}", human.stdout);
+    snapshot("explain_lb_to_target_human", &human.stdout);
+}
