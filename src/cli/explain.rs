@@ -2,7 +2,8 @@
 //!
 //! Exit codes: 0 when the packet is reachable, 1 when it is not (like findings: scripts
 //! can assert "this must stay closed" with `! vpclint explain …`), 2 for usage or input
-//! errors (unknown or ambiguous `--from`/`--to`, missing `--port` for tcp/udp).
+//! errors (unknown or ambiguous `--from`/`--to`, missing `--port` for tcp/udp when the
+//! destination does not give one: a database's endpoint port, a balancer's only listener).
 
 use clap::ValueEnum;
 
@@ -31,6 +32,7 @@ pub struct ExplainArgs {
     #[arg(long, default_value = "tcp")]
     pub protocol: String,
     /// Destination port (tcp/udp), or ICMP type (icmp/icmpv6; echo request by default).
+    /// Optional for a database (its endpoint port) or a load balancer with one listener.
     #[arg(long)]
     pub port: Option<u16>,
     /// Output format.
@@ -39,12 +41,22 @@ pub struct ExplainArgs {
 }
 
 pub fn run(args: &ExplainArgs) -> Result<i32, Error> {
-    let probe = Probe::new(&args.protocol, args.port)?;
+    // Checked before loading so a bad protocol fails fast; the port may come from `--to`.
+    Probe::new(&args.protocol, args.port.or(Some(0)))?;
     let estate = crate::load::load_paths(&args.inputs.inputs)?;
     print_warnings(&estate);
     let from = Endpoint::resolve(&estate, &args.from)?;
     let to = Endpoint::resolve(&estate, &args.to)?;
-    let trace = Reach::new(&estate).explain(&from, &to, probe)?;
+    let has_ports = crate::net::Protocol::parse(&args.protocol).is_some_and(|p| p.has_ports());
+    let default = match args.port {
+        None if has_ports => to.default_port(&estate)?,
+        _ => None,
+    };
+    let probe = Probe::new(&args.protocol, args.port.or(default.as_ref().map(|d| d.0)))?;
+    let mut trace = Reach::new(&estate).explain(&from, &to, probe)?;
+    if let Some((_, why)) = default {
+        trace.notes.push(why);
+    }
     let text = match args.format {
         ExplainFormat::Human => report::explain::human(&trace),
         ExplainFormat::Json => report::explain::json(&trace),

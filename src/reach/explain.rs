@@ -158,8 +158,8 @@ impl Probe {
 
 impl Endpoint {
     /// Resolves `internet`, an IP or CIDR (an interface's address resolves to the interface),
-    /// or a resource: instance id, interface id, Name tag, load balancer name or ARN,
-    /// database id, Terraform address. Ambiguous and unknown names are usage errors that
+    /// or a resource: instance id, interface id, Name tag, load balancer name, ARN or DNS
+    /// name, database identifier or endpoint, Terraform address. Ambiguous and unknown names are usage errors that
     /// list candidates.
     pub fn resolve(estate: &Estate, text: &str) -> Result<Endpoint, Error> {
         let t = text.trim();
@@ -222,6 +222,10 @@ impl Endpoint {
                 || lb.name == t
                 || lb.meta.name() == Some(t)
                 || lb.meta.address.as_deref() == Some(t)
+                || lb
+                    .dns_name
+                    .as_deref()
+                    .is_some_and(|d| d.eq_ignore_ascii_case(t))
             {
                 add(
                     format!("load balancer {}", lb.name),
@@ -230,7 +234,14 @@ impl Endpoint {
             }
         }
         for (ix, db) in estate.databases.indexed() {
-            if db.meta.id == t || db.meta.name() == Some(t) || db.meta.address.as_deref() == Some(t)
+            // RDS identifiers are lower case whatever case they were created with.
+            if db.meta.id.eq_ignore_ascii_case(t)
+                || db.meta.name() == Some(t)
+                || db.meta.address.as_deref() == Some(t)
+                || db
+                    .endpoint
+                    .as_deref()
+                    .is_some_and(|d| d.eq_ignore_ascii_case(t))
             {
                 add(format!("database {}", db.meta.id), Endpoint::Database(ix));
             }
@@ -239,8 +250,8 @@ impl Endpoint {
             1 => Ok(found.remove(0).1),
             0 => Err(Error::Usage(format!(
                 "`{t}` is not `internet`, an IP address or CIDR, or a resource in the inputs \
-                 (instance id, interface id, Name tag, load balancer name or ARN, database id, \
-                 Terraform address){}",
+                 (instance id, interface id, Name tag, load balancer name, ARN or DNS name, \
+                 database identifier or endpoint, Terraform address){}",
                 suggestions(estate, t)
             ))),
             _ => Err(Error::Usage(format!(
@@ -251,6 +262,58 @@ impl Endpoint {
                     .collect::<Vec<_>>()
                     .join(", ")
             ))),
+        }
+    }
+}
+
+impl Endpoint {
+    /// The port a destination implies when `--port` is not given, with the note saying
+    /// so: a database's endpoint port (the engine's default when the export has none), a
+    /// balancer's only listener port. Several listeners: a usage error listing them.
+    pub fn default_port(&self, estate: &Estate) -> Result<Option<(u16, String)>, Error> {
+        match self {
+            Endpoint::Database(ix) => {
+                let db = estate.databases.get(*ix);
+                Ok(db.port.map(|p| {
+                    (
+                        p,
+                        format!(
+                            "no --port given: tcp/{p} is the endpoint port of database {} ({})",
+                            db.meta.id, db.engine
+                        ),
+                    )
+                }))
+            }
+            Endpoint::LoadBalancer(ix) => {
+                let lb = estate.load_balancers.get(*ix);
+                let mut ports: Vec<u16> = estate
+                    .listeners
+                    .iter()
+                    .filter(|l| l.load_balancer_arn == lb.meta.id)
+                    .map(|l| l.port)
+                    .collect();
+                ports.sort_unstable();
+                ports.dedup();
+                match ports.as_slice() {
+                    [] => Ok(None),
+                    [p] => Ok(Some((
+                        *p,
+                        format!(
+                            "no --port given: {p} is the only listener port of load balancer {}",
+                            lb.name
+                        ),
+                    ))),
+                    many => Err(Error::Usage(format!(
+                        "--port is required: load balancer {} listens on {}",
+                        lb.name,
+                        many.iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))),
+                }
+            }
+            _ => Ok(None),
         }
     }
 }
@@ -350,17 +413,43 @@ impl<'e> Reach<'e> {
             (Endpoint::Interface(e), Endpoint::Cidr(n)) => {
                 t.interface_to_internet(*e, Some(n.network()))
             }
-            (Endpoint::Internet | Endpoint::Cidr(_), Endpoint::LoadBalancer(lb)) => {
-                t.internet_to_lb(from_addr(from), *lb)
+            (
+                Endpoint::Internet | Endpoint::Cidr(_),
+                Endpoint::LoadBalancer(_) | Endpoint::Database(_),
+            ) => {
+                if let Some(a) = from_addr(from).filter(|a| !is_internet(*a)) {
+                    return Err(Error::Usage(format!(
+                        "{a} is not an internet address: to trace from inside a VPC, name the \
+                         instance or interface as --from"
+                    )));
+                }
+                match to {
+                    Endpoint::LoadBalancer(lb) => t.internet_to_lb(from_addr(from), *lb),
+                    Endpoint::Database(db) => t.internet_to_db(from_addr(from), *db),
+                    _ => {}
+                }
             }
-            (Endpoint::Internet | Endpoint::Cidr(_), Endpoint::Database(db)) => {
-                t.internet_to_db(from_addr(from), *db)
+            (Endpoint::Interface(e), Endpoint::LoadBalancer(ix)) => {
+                let lb = self.estate.load_balancers.get(*ix);
+                if lb.is_internet_facing() {
+                    return Err(Error::Usage(format!(
+                        "load balancer {} is internet-facing: its DNS name resolves to public \
+                         addresses, so a client inside the VPC reaches it through the internet; \
+                         explain --from internet --to {} and --from <interface> --to internet",
+                        lb.name, lb.name
+                    )));
+                }
+                t.interface_to_lb(*e, *ix)
             }
+            (Endpoint::Interface(e), Endpoint::Database(db)) => t.interface_to_db(*e, *db),
+            (Endpoint::LoadBalancer(lb), Endpoint::Interface(e)) => t.lb_to_target(*lb, *e),
             (_, Endpoint::Cidr(n)) => t.nobody_there(*n),
             _ => {
                 return Err(Error::Usage(
                     "explain answers: internet or a CIDR → an instance, interface, load balancer \
-                     or database; an instance or interface → another, the internet, or a CIDR"
+                     or database; an instance or interface → another, the internet, a CIDR, an \
+                     internal load balancer or a database; a load balancer → one of its targets \
+                     (the back leg alone)"
                         .to_string(),
                 ))
             }

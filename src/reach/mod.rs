@@ -40,6 +40,7 @@ mod replies;
 mod route;
 mod services;
 mod trace;
+mod trace_services;
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};

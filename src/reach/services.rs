@@ -23,6 +23,13 @@
 //! addresses are not in the export, so "some address" is the reading that does not hide
 //! exposure.
 //!
+//! **Clients inside the VPC** (`explain` from an interface): an internal balancer's node or
+//! a database sits at some usable address of one of its subnets; the request follows the
+//! interface → interface reading (source egress, routes both ways, both ACLs, the
+//! destination's groups with group references counting), see
+//! [`Reach::interface_to_service`]. Through an internal balancer the target sees the node
+//! (or, preserved, the client's private address, which group references can match).
+//!
 //! **Databases**: `PubliclyAccessible`, treated as present with a public IPv4 in each of
 //! its subnets: a subnet that routes the client to an attached internet gateway, whose
 //! ACL passes request and reply, and the database's groups allowing the endpoint port
@@ -32,11 +39,13 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use crate::model::{
-    Database, Idx, Listener, LoadBalancer, NetworkInterface, Peer, Target, TargetGroup,
+    Database, Idx, Listener, LoadBalancer, NetworkInterface, Peer, RouteTarget, Target, TargetGroup,
 };
 use crate::net::{AddrSet, PacketSet, Protocol};
 
-use super::compile::rule_set;
+use super::compile::{keys_at, rule_set};
+use super::explain::first_addr;
+use super::flows::private_addrs;
 use super::internet::internet;
 use super::{Place, Reach, Rules};
 
@@ -166,13 +175,33 @@ impl<'e> Reach<'e> {
         })
     }
 
-    /// Targets of a listener and what reaches each of them (addr = client).
+    /// Targets of a listener and what reaches each of them from internet `clients`
+    /// (addr = client).
     pub(crate) fn listener_targets(
         &self,
         lb: &'e LoadBalancer,
         listener: &'e Listener,
         clients: &PacketSet,
         targets_by_group: &HashMap<&str, Vec<&'e Target>>,
+    ) -> Vec<TargetReach<'e>> {
+        self.listener_targets_for(
+            lb,
+            listener,
+            clients,
+            targets_by_group,
+            Rules::IngressFromInternet,
+        )
+    }
+
+    /// [`Reach::listener_targets`] for clients that can match the group rules `rules`
+    /// (inside the VPC: group references count when the client's address is preserved).
+    pub(crate) fn listener_targets_for(
+        &self,
+        lb: &'e LoadBalancer,
+        listener: &'e Listener,
+        clients: &PacketSet,
+        targets_by_group: &HashMap<&str, Vec<&'e Target>>,
+        rules: Rules,
     ) -> Vec<TargetReach<'e>> {
         let mut out = Vec::new();
         for arn in &listener.target_group_arns {
@@ -191,7 +220,7 @@ impl<'e> Reach<'e> {
                                 .any(|(p, _)| *p == Protocol::UDP),
                     );
                 let packets = match interface {
-                    Some(ix) => self.through_lb(lb, ix, proto, port, clients, preserve),
+                    Some(ix) => self.through_lb(lb, ix, proto, port, clients, preserve, rules),
                     None => PacketSet::empty(),
                 };
                 out.push(TargetReach {
@@ -207,6 +236,10 @@ impl<'e> Reach<'e> {
         out
     }
 
+    /// What reaches the target through the balancer (addr = client). `rules` says which
+    /// group rules the client can match when its address is preserved: internet clients
+    /// never match group references, clients inside the VPC do.
+    #[allow(clippy::too_many_arguments)]
     fn through_lb(
         &self,
         lb: &LoadBalancer,
@@ -215,6 +248,7 @@ impl<'e> Reach<'e> {
         port: u16,
         clients: &PacketSet,
         preserve: bool,
+        rules: Rules,
     ) -> PacketSet {
         let e = self.estate.interfaces.get(ix);
         let place = self.place_of(e);
@@ -236,7 +270,7 @@ impl<'e> Reach<'e> {
             let want = wanted.intersection(&PacketSet::new(p, (0, u16::MAX), AddrSet::all()));
             if preserve {
                 parts.push(
-                    want.intersection(&self.sg_set(&e.group_ids, Rules::IngressFromInternet))
+                    want.intersection(&self.sg_set(&e.group_ids, rules))
                         .intersection(&nacl)
                         .restrict_addrs(&client_addrs),
                 );
@@ -284,6 +318,34 @@ impl<'e> Reach<'e> {
             .restrict_addrs(&nodes)
     }
 
+    /// A node address the target's groups and ACL admit on the target port, for the
+    /// hop-by-hop trace: the node addresses are not exported, so this is the lowest one
+    /// that gets through, else the lowest address of the balancer's subnets.
+    pub(crate) fn node_addr_for(
+        &self,
+        lb: &LoadBalancer,
+        ix: Idx<NetworkInterface>,
+        probe: &PacketSet,
+    ) -> Option<IpAddr> {
+        let e = self.estate.interfaces.get(ix);
+        let place = self.place_of(e);
+        let nodes = self.lb_usable_node_addrs(lb);
+        let admitted = self.lb_admitted_by_target(lb, e, &place, probe).addrs();
+        first_addr(&admitted.intersection(&nodes)).or_else(|| first_addr(&nodes))
+    }
+
+    /// The addresses a node of the balancer can have: its subnets without AWS's reserves.
+    pub(crate) fn lb_usable_node_addrs(&self, lb: &LoadBalancer) -> AddrSet {
+        AddrSet::union_all(
+            lb.subnet_ids
+                .iter()
+                .filter_map(|s| self.estate.subnets.get_by_id(s))
+                .map(|s| usable(&subnet_addrs(s)))
+                .collect::<Vec<_>>()
+                .iter(),
+        )
+    }
+
     pub(crate) fn lb_node_addrs(&self, lb: &LoadBalancer) -> AddrSet {
         AddrSet::union_all(
             lb.subnet_ids
@@ -309,6 +371,92 @@ impl<'e> Reach<'e> {
             .intersection(&self.subnets_front(&db.subnet_ids, vpc, &AddrSet::all_v4()))
     }
 
+    /// The ingress filter of a balancer for clients inside the VPC (group references
+    /// count): its groups, or everything for a network load balancer without groups.
+    pub(crate) fn lb_groups_ingress_inside(&self, lb: &LoadBalancer) -> PacketSet {
+        if lb.group_ids.is_empty() && lb.lb_type == "network" {
+            PacketSet::all()
+        } else {
+            self.sg_set(&lb.group_ids, Rules::Ingress)
+        }
+    }
+
+    /// Packets `src` opens to address `d` (a balancer node or a database in the place
+    /// `p2`) that `ingress` admits, answered (addr = source address). The same reading as
+    /// [`Reach::interface_to_interface`], with the destination's groups given as a set
+    /// because balancers and databases are not interfaces of the export.
+    pub(crate) fn interface_to_service(
+        &self,
+        src: Idx<NetworkInterface>,
+        p2: &Place,
+        d: IpAddr,
+        ingress: &PacketSet,
+    ) -> PacketSet {
+        let e1 = self.estate.interfaces.get(src);
+        let p1 = self.place_of(e1);
+        let family = match d {
+            IpAddr::V4(_) => AddrSet::all_v4(),
+            IpAddr::V6(_) => AddrSet::all_v6(),
+        };
+        let sources = private_addrs(e1)
+            .intersection(&family)
+            .intersection(&self.path_sources(&p1, p2, d));
+        if sources.is_empty() {
+            return PacketSet::empty();
+        }
+        let sg = keys_at(&self.sg_set(&e1.group_ids, Rules::Egress), d).intersection(ingress);
+        let set = if p1.subnet_id == p2.subnet_id {
+            sg
+        } else {
+            sg.intersection(&self.nacl_between(&p1, p2, d))
+        };
+        set.restrict_addrs(&sources)
+    }
+
+    /// The address a balancer node or database is given in subnet `p2` for a trace from
+    /// `src`: the export does not carry it, so this is the lowest usable address of the
+    /// subnet, not held by an interface of the export, that the source's groups, route and
+    /// ACL let `probe` reach, else the lowest such address (the reading that does not hide
+    /// a path). `None`: the subnet is not
+    /// in the inputs.
+    pub(crate) fn service_addr(
+        &self,
+        src: Idx<NetworkInterface>,
+        p2: &Place,
+        probe: &PacketSet,
+    ) -> Option<IpAddr> {
+        let subnet = self.estate.subnets.get_by_id(p2.subnet_id)?;
+        let e1 = self.estate.interfaces.get(src);
+        let p1 = self.place_of(e1);
+        // Addresses held by the export's interfaces are taken.
+        let taken = AddrSet::union_all(
+            self.estate
+                .interfaces
+                .iter()
+                .filter(|e| e.subnet_id == p2.subnet_id)
+                .map(private_addrs)
+                .collect::<Vec<_>>()
+                .iter(),
+        );
+        let all = usable(&subnet_addrs(subnet))
+            .intersection(&AddrSet::all_v4())
+            .difference(&taken);
+        let mut open = all
+            .intersection(
+                &self
+                    .sg_set(&e1.group_ids, Rules::Egress)
+                    .intersection(probe)
+                    .addrs(),
+            )
+            .intersection(&self.routed(&p1, |t| {
+                matches!(t, RouteTarget::Local | RouteTarget::VpcPeering(_))
+            }));
+        if p1.subnet_id != p2.subnet_id {
+            open = open.intersection(&self.nacl(&p1).outbound.intersection(probe).addrs());
+        }
+        first_addr(&open).or_else(|| first_addr(&all))
+    }
+
     pub(crate) fn targets_by_group(&self) -> HashMap<&'e str, Vec<&'e Target>> {
         let mut m: HashMap<&str, Vec<&Target>> = HashMap::new();
         for t in &self.estate.targets {
@@ -316,6 +464,25 @@ impl<'e> Reach<'e> {
         }
         m
     }
+}
+
+/// A subnet's addresses without the five AWS reserves in each IPv4 block (the first four
+/// and the last): <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>.
+fn usable(addrs: &AddrSet) -> AddrSet {
+    let mut reserved = Vec::new();
+    for &(lo, hi) in addrs.v4.ranges() {
+        if hi.saturating_sub(lo) >= 7 {
+            reserved.push((lo, lo + 3));
+            reserved.push((hi, hi));
+        }
+    }
+    let nets: Vec<ipnet::IpNet> = reserved
+        .iter()
+        .flat_map(|&(lo, hi)| {
+            ipnet::Ipv4Subnets::new(lo.into(), hi.into(), 0).map(ipnet::IpNet::V4)
+        })
+        .collect();
+    addrs.difference(&AddrSet::from_nets(&nets))
 }
 
 pub(crate) fn subnet_addrs(s: &crate::model::Subnet) -> AddrSet {

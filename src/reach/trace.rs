@@ -3,10 +3,10 @@
 
 use std::net::IpAddr;
 
-use crate::model::{Idx, Location, NetworkInterface, RouteTarget, Source};
+use crate::model::{Idx, Location, NetworkInterface, Peer, RouteTarget, Source};
 use crate::net::{AddrSet, PacketSet, Protocol};
 
-use super::compile::{keys_at, EPHEMERAL};
+use super::compile::{keys_at, rule_set, EPHEMERAL};
 use super::explain::{first_addr, is_internet, Blocker, Decision, Hop, Probe, Trace, Verdict};
 use super::flows::public_families;
 use super::internet::internet;
@@ -17,17 +17,17 @@ use super::{Place, Reach};
 const SHOWN_EPHEMERAL: u16 = 32768;
 
 pub(crate) struct Tracer<'r, 'e> {
-    reach: &'r Reach<'e>,
-    probe: Probe,
-    hops: Vec<Hop>,
-    blocked: Vec<Blocker>,
-    notes: Vec<String>,
-    verdict: bool,
-    src: Option<IpAddr>,
-    dst: Option<IpAddr>,
-    sources: Option<AddrSet>,
+    pub(super) reach: &'r Reach<'e>,
+    pub(super) probe: Probe,
+    pub(super) hops: Vec<Hop>,
+    pub(super) blocked: Vec<Blocker>,
+    pub(super) notes: Vec<String>,
+    pub(super) verdict: bool,
+    pub(super) src: Option<IpAddr>,
+    pub(super) dst: Option<IpAddr>,
+    pub(super) sources: Option<AddrSet>,
     /// The peer is an internet client or server: group references cannot match it.
-    internet_flow: bool,
+    pub(super) internet_flow: bool,
 }
 
 fn world_cidr(a: IpAddr) -> &'static str {
@@ -37,7 +37,7 @@ fn world_cidr(a: IpAddr) -> &'static str {
     }
 }
 
-fn host(a: IpAddr) -> String {
+pub(super) fn host(a: IpAddr) -> String {
     match a {
         IpAddr::V4(_) => format!("{a}/32"),
         IpAddr::V6(_) => format!("{a}/128"),
@@ -99,11 +99,11 @@ impl<'r, 'e> Tracer<'r, 'e> {
         }
     }
 
-    fn loc(&self, s: &Source) -> Option<Location> {
+    pub(super) fn loc(&self, s: &Source) -> Option<Location> {
         Some(self.reach.estate.location(s))
     }
 
-    fn hop(
+    pub(super) fn hop(
         &mut self,
         component: String,
         kind: &str,
@@ -122,7 +122,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
         });
     }
 
-    fn block(
+    pub(super) fn block(
         &mut self,
         component: String,
         reason: String,
@@ -137,11 +137,11 @@ impl<'r, 'e> Tracer<'r, 'e> {
         });
     }
 
-    fn set_sources(&mut self, passing: &AddrSet) {
+    pub(super) fn set_sources(&mut self, passing: &AddrSet) {
         self.sources = Some(passing.clone());
     }
 
-    fn pk(&self) -> String {
+    pub(super) fn pk(&self) -> String {
         self.probe.describe()
     }
 
@@ -149,7 +149,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
 
     /// The route chosen for `addr` in the place's table; `ok` says whether its target is
     /// what the flow needs, `want` names it for the fix.
-    fn route(
+    pub(super) fn route(
         &mut self,
         place: &Place,
         addr: IpAddr,
@@ -261,7 +261,14 @@ impl<'r, 'e> Tracer<'r, 'e> {
     }
 
     /// The ACL decision for one packet in one direction (`egress`: peer = destination).
-    fn nacl(&mut self, place: &Place, egress: bool, key: u16, peer: IpAddr, what: &str) -> bool {
+    pub(super) fn nacl(
+        &mut self,
+        place: &Place,
+        egress: bool,
+        key: u16,
+        peer: IpAddr,
+        what: &str,
+    ) -> bool {
         let est = self.reach.estate;
         let dir = if egress { "outbound" } else { "inbound" };
         let p = self.probe.protocol;
@@ -351,7 +358,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
         }
     }
 
-    fn probe_text(&self, key: u16) -> String {
+    pub(super) fn probe_text(&self, key: u16) -> String {
         Probe {
             protocol: self.probe.protocol,
             key,
@@ -383,7 +390,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
     }
 
     /// The reply through one ACL (the internet cases): `egress` is the reply's direction.
-    fn nacl_reply(&mut self, place: &Place, egress: bool, peer: IpAddr) -> bool {
+    pub(super) fn nacl_reply(&mut self, place: &Place, egress: bool, peer: IpAddr) -> bool {
         if let Some(k) = self.reply_key() {
             return self.nacl(place, egress, k, peer, "the reply");
         }
@@ -398,7 +405,27 @@ impl<'r, 'e> Tracer<'r, 'e> {
     }
 
     /// Security-group decision: every matching rule is a hop; none is a blocker.
-    fn groups(&mut self, eni: &NetworkInterface, ingress: bool, key: u16, peer: IpAddr) -> bool {
+    pub(super) fn groups(
+        &mut self,
+        eni: &NetworkInterface,
+        ingress: bool,
+        key: u16,
+        peer: IpAddr,
+    ) -> bool {
+        self.groups_with(eni, ingress, key, peer, &[])
+    }
+
+    /// [`Self::groups`] for a peer that also carries `peer_groups` (a load balancer's
+    /// node: the export has no interface for it, so group references to the balancer's
+    /// groups are matched here).
+    pub(super) fn groups_with(
+        &mut self,
+        eni: &NetworkInterface,
+        ingress: bool,
+        key: u16,
+        peer: IpAddr,
+        peer_groups: &[String],
+    ) -> bool {
         let est = self.reach.estate;
         let dir = if ingress { "inbound" } else { "outbound" };
         let shown = self.probe_text(key);
@@ -419,11 +446,18 @@ impl<'r, 'e> Tracer<'r, 'e> {
         for g in &existing {
             let rules = if ingress { &g.ingress } else { &g.egress };
             for r in rules {
-                if self
-                    .reach
-                    .peers
-                    .rule_set(r)
-                    .contains(self.probe.protocol, key, peer)
+                let by_group = matches!(&r.peer, Peer::Group { group_id, .. } if peer_groups.contains(group_id))
+                    && rule_set(r.protocol, &r.ports, AddrSet::all()).contains(
+                        self.probe.protocol,
+                        key,
+                        peer,
+                    );
+                if by_group
+                    || self
+                        .reach
+                        .peers
+                        .rule_set(r)
+                        .contains(self.probe.protocol, key, peer)
                 {
                     any = true;
                     let id = r.rule_id.clone().unwrap_or_else(|| format!("{dir} rule"));
@@ -478,6 +512,11 @@ impl<'r, 'e> Tracer<'r, 'e> {
             loc.clone(),
         );
         let fix = match existing.first() {
+            Some(g) if !peer_groups.is_empty() => format!(
+                "add an {dir} rule to {} allowing {shown} {dirn} the load balancer's group {}",
+                g.meta.id,
+                peer_groups.join(", ")
+            ),
             Some(g) => format!(
                 "add an {dir} rule to {} allowing {shown} {dirn} {}",
                 g.meta.id,
@@ -493,7 +532,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
         false
     }
 
-    fn igw_fix(&self, place: &Place, client: IpAddr) -> impl Fn(&str) -> String {
+    pub(super) fn igw_fix(&self, place: &Place, client: IpAddr) -> impl Fn(&str) -> String {
         let igw = self
             .reach
             .estate
@@ -665,9 +704,25 @@ impl<'r, 'e> Tracer<'r, 'e> {
         self.dst = Some(b);
         let exact = reach.interface_to_interface(a_ix, b_ix, b);
         self.verdict = self.probe.in_set(&exact, a);
+        self.private_leg(e1, a, e2, b, true);
+    }
+
+    /// The hops of a request from interface `e1` (address `a`) to `e2` at `b` inside the
+    /// VPCs and its reply. `e2` may stand for a balancer node or a database: its subnet,
+    /// VPC and groups are what count. `e2_filters` false: a network load balancer without
+    /// groups, which admits everything.
+    pub(super) fn private_leg(
+        &mut self,
+        e1: &NetworkInterface,
+        a: IpAddr,
+        e2: &NetworkInterface,
+        b: IpAddr,
+        e2_filters: bool,
+    ) -> bool {
+        let reach = self.reach;
         let k = self.probe.key;
-        let p1 = reach.place_of(e1);
-        let p2 = reach.place_of(e2);
+        let p1 = reach.place(&e1.subnet_id, &e1.vpc_id);
+        let p2 = reach.place(&e2.subnet_id, &e2.vpc_id);
         let same_vpc = p1.vpc_id == p2.vpc_id;
         let (v1, v2) = (p1.vpc_id.to_string(), p2.vpc_id.to_string());
         let ok_there = |t: &RouteTarget| {
@@ -693,14 +748,14 @@ impl<'r, 'e> Tracer<'r, 'e> {
                 }
             }
         };
-        self.groups(e1, false, k, b);
-        self.route(&p1, b, "towards the destination", &ok_there, &|rtb| {
+        let mut ok = self.groups(e1, false, k, b);
+        ok &= self.route(&p1, b, "towards the destination", &ok_there, &|rtb| {
             fix_for(b, rtb)
         });
         let crosses = p1.subnet_id != p2.subnet_id;
         if crosses {
-            self.nacl(&p1, true, k, b, "the request leaving the source subnet");
-            self.nacl(
+            ok &= self.nacl(&p1, true, k, b, "the request leaving the source subnet");
+            ok &= self.nacl(
                 &p2,
                 false,
                 k,
@@ -717,7 +772,18 @@ impl<'r, 'e> Tracer<'r, 'e> {
                 None,
             );
         }
-        self.groups(e2, true, k, a);
+        if e2_filters {
+            ok &= self.groups(e2, true, k, a);
+        } else {
+            self.hop(
+                e2.meta.label(),
+                "security-group",
+                Decision::Allow,
+                "no groups".into(),
+                "a network load balancer without security groups admits every client".into(),
+                self.loc(&e2.meta.source),
+            );
+        }
         let back = |t: &RouteTarget| {
             if same_vpc {
                 matches!(t, RouteTarget::Local)
@@ -725,20 +791,20 @@ impl<'r, 'e> Tracer<'r, 'e> {
                 matches!(t, RouteTarget::VpcPeering(x) if reach.peering_connects(x, &v1, &v2))
             }
         };
-        self.route(&p2, a, "the reply path back to the source", &back, &|rtb| {
+        ok &= self.route(&p2, a, "the reply path back to the source", &back, &|rtb| {
             fix_for(a, rtb)
         });
         if crosses {
-            self.two_acl_reply(&p1, &p2, a, b);
+            ok &= self.two_acl_reply(&p1, &p2, a, b);
         }
+        ok
     }
 
     /// Replies cross both ACLs on one ephemeral port (tcp/udp) or one reply key.
-    fn two_acl_reply(&mut self, p1: &Place, p2: &Place, a: IpAddr, b: IpAddr) {
+    fn two_acl_reply(&mut self, p1: &Place, p2: &Place, a: IpAddr, b: IpAddr) -> bool {
         if let Some(rk) = self.reply_key() {
-            self.nacl(p2, true, rk, a, "the reply leaving the destination subnet");
-            self.nacl(p1, false, rk, b, "the reply entering the source subnet");
-            return;
+            let out = self.nacl(p2, true, rk, a, "the reply leaving the destination subnet");
+            return self.nacl(p1, false, rk, b, "the reply entering the source subnet") && out;
         }
         let n1 = self.reach.nacl(p1);
         let n2 = self.reach.nacl(p2);
@@ -762,7 +828,9 @@ impl<'r, 'e> Tracer<'r, 'e> {
                 ),
                 None,
             );
+            return false;
         }
+        ok1 && ok2
     }
 
     pub(crate) fn interface_to_internet(
@@ -876,314 +944,6 @@ impl<'r, 'e> Tracer<'r, 'e> {
             &fix,
         );
         self.notes.push("the NAT gateway's subnet ACL is applied in the verdict; its entries are not traced hop by hop".into());
-    }
-
-    /// Internet → load balancer: any subnet that admits is enough.
-    pub(crate) fn internet_to_lb(
-        &mut self,
-        client: Option<IpAddr>,
-        ix: Idx<crate::model::LoadBalancer>,
-    ) {
-        let reach = self.reach;
-        let lb = reach.estate.load_balancers.get(ix);
-        let listeners = reach.listeners_of(lb);
-        let exact = PacketSet::union_all(listeners.iter().map(|l| reach.listener_reach(lb, l)));
-        let passing = exact
-            .intersection(&PacketSet::new(
-                self.probe.proto(),
-                (self.probe.key, self.probe.key),
-                AddrSet::all(),
-            ))
-            .addrs();
-        let c = client.or_else(|| {
-            self.set_sources(&passing);
-            let c = first_addr(&passing).or_else(|| first_addr(&internet().intersection(&AddrSet::all_v4())));
-            if let Some(c) = c {
-                self.notes.push(format!("the internet is many clients; the hops are shown for one of them, {c}; `sources` lists exactly which clients get through"));
-            }
-            c
-        }).unwrap_or(IpAddr::V4([1, 0, 0, 0].into()));
-        self.src = Some(c);
-        self.verdict = self.probe.in_set(&exact, c);
-        self.internet_flow = true;
-        let loc = self.loc(&lb.meta.source);
-        if lb.is_internet_facing() {
-            self.hop(
-                lb.name.clone(),
-                "load-balancer",
-                Decision::Allow,
-                "scheme".into(),
-                format!("load balancer {} is internet-facing", lb.name),
-                loc.clone(),
-            );
-        } else {
-            let reason = format!(
-                "load balancer {} is {} (only reachable from inside)",
-                lb.name, lb.scheme
-            );
-            self.hop(
-                lb.name.clone(),
-                "load-balancer",
-                Decision::Deny,
-                "scheme".into(),
-                reason.clone(),
-                loc.clone(),
-            );
-            self.block(
-                lb.name.clone(),
-                reason,
-                "recreate it with the internet-facing scheme".into(),
-                loc.clone(),
-            );
-        }
-        let k = self.probe.key;
-        let listener = listeners.iter().find(|l| {
-            super::services::listener_protocols(&l.protocol)
-                .iter()
-                .any(|(p, fixed)| *p == self.probe.proto() && fixed.unwrap_or(l.port) == k)
-        });
-        match listener {
-            Some(l) => self.hop(
-                l.meta.id.clone(),
-                "listener",
-                Decision::Allow,
-                format!("{} {}", l.protocol, l.port),
-                format!("listener {} {} accepts {}", l.protocol, l.port, self.pk()),
-                self.loc(&l.meta.source),
-            ),
-            None => {
-                let reason = format!(
-                    "load balancer {} has no listener for {}",
-                    lb.name,
-                    self.pk()
-                );
-                self.hop(
-                    lb.name.clone(),
-                    "listener",
-                    Decision::Deny,
-                    "no listener".into(),
-                    reason.clone(),
-                    loc.clone(),
-                );
-                self.block(
-                    lb.name.clone(),
-                    reason,
-                    format!("add a listener on {} to {}", self.pk(), lb.name),
-                    loc.clone(),
-                );
-            }
-        }
-        if lb.group_ids.is_empty() && lb.lb_type == "network" {
-            self.hop(
-                lb.name.clone(),
-                "security-group",
-                Decision::Allow,
-                "no groups".into(),
-                "a network load balancer without security groups admits every client".into(),
-                loc.clone(),
-            );
-        } else {
-            let pseudo = NetworkInterface {
-                meta: lb.meta.clone(),
-                subnet_id: String::new(),
-                vpc_id: lb.vpc_id.clone(),
-                private_ips: Vec::new(),
-                public_ips: Vec::new(),
-                ipv6_addresses: Vec::new(),
-                group_ids: lb.group_ids.clone(),
-                instance_id: None,
-                interface_type: None,
-                requester_managed: false,
-                description: None,
-            };
-            self.groups(&pseudo, true, k, c);
-        }
-        self.subnets(&lb.subnet_ids, &lb.vpc_id, c);
-        if let Some(l) = listener {
-            self.lb_targets(lb, l, &exact);
-        }
-    }
-
-    /// Where the listener forwards: one informational hop per target (the verdict is
-    /// about the balancer; `exposure` reports targets reached through it).
-    fn lb_targets(
-        &mut self,
-        lb: &'e crate::model::LoadBalancer,
-        l: &'e crate::model::Listener,
-        clients: &PacketSet,
-    ) {
-        let reach = self.reach;
-        let by_group = reach.targets_by_group();
-        for t in reach.listener_targets(lb, l, clients, &by_group) {
-            let reached = t
-                .packets
-                .addrs()
-                .contains(self.src.unwrap_or(IpAddr::V4([1, 0, 0, 0].into())));
-            let how = if t.preserve_client_ip {
-                "client IP preserved"
-            } else {
-                "from the load balancer's addresses"
-            };
-            let msg = if reached {
-                format!(
-                    "target group {} forwards to {} on port {} ({how}); the target admits it",
-                    t.group.name, t.target.target_id, t.port
-                )
-            } else {
-                format!("target group {} forwards to {} on port {} ({how}); the target's security groups or ACL do not admit it", t.group.name, t.target.target_id, t.port)
-            };
-            let decision = if reached {
-                Decision::Allow
-            } else {
-                Decision::Deny
-            };
-            self.hop(
-                t.target.target_id.clone(),
-                "target",
-                decision,
-                format!("port {}", t.port),
-                msg,
-                self.loc(&t.target.source),
-            );
-        }
-    }
-
-    /// Route and ACL hops for each subnet of a balancer or database; blockers are kept
-    /// only when no subnet admits the client.
-    fn subnets(&mut self, subnets: &[String], vpc: &str, c: IpAddr) {
-        let reach = self.reach;
-        let before = self.blocked.len();
-        let mut any = false;
-        for s in subnets {
-            let place = reach.place(s, vpc);
-            let v = place.vpc_id;
-            let fix = self.igw_fix(&place, c);
-            let r = self.route(
-                &place,
-                c,
-                &format!("subnet {s}: the reply must go to an internet gateway"),
-                &|t| reach.is_attached_igw(t, v),
-                &fix,
-            );
-            let i = self.nacl(
-                &place,
-                false,
-                self.probe.key,
-                c,
-                &format!("the request, in subnet {s}"),
-            );
-            let o = self.nacl_reply(&place, true, c);
-            any |= r && i && o;
-        }
-        if subnets.is_empty() {
-            self.block(
-                "subnets".into(),
-                "no subnets in the inputs".into(),
-                "place it in a public subnet".into(),
-                None,
-            );
-        }
-        if any {
-            self.blocked.truncate(before);
-        }
-    }
-
-    pub(crate) fn internet_to_db(
-        &mut self,
-        client: Option<IpAddr>,
-        ix: Idx<crate::model::Database>,
-    ) {
-        let reach = self.reach;
-        let db = reach.estate.databases.get(ix);
-        let exact = reach.database_reach(db);
-        let passing = exact
-            .intersection(&PacketSet::new(
-                self.probe.proto(),
-                (self.probe.key, self.probe.key),
-                AddrSet::all(),
-            ))
-            .addrs();
-        let c = client
-            .or_else(|| {
-                self.set_sources(&passing);
-                first_addr(&passing)
-                    .or_else(|| first_addr(&internet().intersection(&AddrSet::all_v4())))
-            })
-            .unwrap_or(IpAddr::V4([1, 0, 0, 0].into()));
-        self.src = Some(c);
-        self.verdict = self.probe.in_set(&exact, c);
-        self.internet_flow = true;
-        let loc = self.loc(&db.meta.source);
-        if db.publicly_accessible {
-            self.hop(
-                db.meta.id.clone(),
-                "database",
-                Decision::Allow,
-                "PubliclyAccessible".into(),
-                format!(
-                    "database {} is publicly accessible (it gets a public address)",
-                    db.meta.id
-                ),
-                loc.clone(),
-            );
-        } else {
-            let reason = format!(
-                "database {} is not publicly accessible: it has no public address",
-                db.meta.id
-            );
-            self.hop(
-                db.meta.id.clone(),
-                "database",
-                Decision::Deny,
-                "PubliclyAccessible".into(),
-                reason.clone(),
-                loc.clone(),
-            );
-            self.block(
-                db.meta.id.clone(),
-                reason,
-                "only if really intended: modify the database with --publicly-accessible".into(),
-                loc.clone(),
-            );
-        }
-        let port_ok = self.probe.proto() == Protocol::TCP && db.port == Some(self.probe.key);
-        if !port_ok {
-            let reason = format!(
-                "database {} listens on tcp/{}, not {}",
-                db.meta.id,
-                db.port.map(|p| p.to_string()).unwrap_or_else(|| "?".into()),
-                self.pk()
-            );
-            self.hop(
-                db.meta.id.clone(),
-                "database",
-                Decision::Deny,
-                "port".into(),
-                reason.clone(),
-                loc.clone(),
-            );
-            self.block(
-                db.meta.id.clone(),
-                reason,
-                "ask about the endpoint port".into(),
-                loc.clone(),
-            );
-        }
-        let pseudo = NetworkInterface {
-            meta: db.meta.clone(),
-            subnet_id: String::new(),
-            vpc_id: db.vpc_id.clone().unwrap_or_default(),
-            private_ips: Vec::new(),
-            public_ips: Vec::new(),
-            ipv6_addresses: Vec::new(),
-            group_ids: db.group_ids.clone(),
-            instance_id: None,
-            interface_type: None,
-            requester_managed: false,
-            description: None,
-        };
-        self.groups(&pseudo, true, self.probe.key, c);
-        self.subnets(&db.subnet_ids, db.vpc_id.as_deref().unwrap_or(""), c);
     }
 
     /// A destination address that no resource holds.

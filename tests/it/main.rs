@@ -3,6 +3,7 @@
 mod bad_input;
 mod ci;
 mod cli;
+mod explain_services;
 mod keys;
 mod load;
 mod oracle;
