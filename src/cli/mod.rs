@@ -7,6 +7,7 @@
 mod check;
 mod explain;
 mod exposure;
+mod progress;
 mod rules;
 
 use std::io::IsTerminal;
