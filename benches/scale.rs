@@ -1,11 +1,12 @@
-//! Scale benchmark: generated estates of 1k, 10k and 100k interfaces, each phase timed in
-//! its own child process so that its peak memory (VmHWM) is its own.
+//! Scale benchmark: generated estates of 1k, 10k and 100k interfaces and a Terraform plan of
+//! 12,208 resources, each phase timed in its own child process so that its peak memory
+//! (VmHWM) is its own.
 //!
-//! Run with `cargo bench --bench scale` (add `-- --sizes 1000,10000` to choose sizes,
-//! `-- --sizes none` for none).
+//! Run with `cargo bench --bench scale`; `-- --sizes 1000,10000` chooses the AWS CLI sizes and
+//! `-- --plans 12208` the plan sizes (an empty list skips that kind).
 //! Phases: `parse` (the bare cost: every file into `serde_json::Value`), `load` (the typed
 //! loader), `exposure` (load + engine + exposure map), `check` (load + engine + every rule),
-//! `keys` (the private-key walk of the same folder).
+//! `keys` (the private-key walk of the same folder; not run for plans).
 //!
 //! Then a source tree of 100k files (`-- --files N` to choose; `--files 0` skips it),
 //! generated into a temporary folder: 1,000 folders of 100 text files of about 2 KB, plus ten
@@ -18,6 +19,7 @@ use std::process::Command;
 use std::time::Instant;
 
 const PHASES: &[&str] = &["parse", "load", "exposure", "check", "keys"];
+const PLAN_PHASES: &[&str] = &["parse", "load", "exposure", "check"];
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -27,21 +29,16 @@ fn main() {
         run_phase(phase, &dir);
         return;
     }
-    let sizes: Vec<usize> = match args.iter().position(|a| a == "--sizes") {
-        Some(i) => args[i + 1]
-            .split(',')
-            .filter_map(|s| s.parse().ok())
-            .collect(),
-        None => vec![1_000, 10_000, 100_000],
-    };
-    let files: usize = match args.iter().position(|a| a == "--files") {
-        Some(i) => args[i + 1].parse().expect("--files N"),
-        None => 100_000,
-    };
+    let sizes = list_arg(&args, "--sizes", &[1_000, 10_000, 100_000]);
+    let plans = list_arg(&args, "--plans", &[12_208]);
+    let files = list_arg(&args, "--files", &[100_000])
+        .first()
+        .copied()
+        .unwrap_or(0);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-estates");
-    if !sizes.is_empty() {
-        println!("| interfaces | input | phase | time | peak memory | time / bare parse |");
-        println!("| ---: | ---: | --- | ---: | ---: | ---: |");
+    if !sizes.is_empty() || !plans.is_empty() {
+        println!("| input | size | phase | time | peak memory | time / bare parse |");
+        println!("| --- | ---: | --- | ---: | ---: | ---: |");
     }
     for n in sizes {
         let dir = root.join(format!("aws-{n}"));
@@ -52,21 +49,52 @@ fn main() {
             };
             vpclint::generate::write_estate(params, &dir).expect("generate estate");
         }
-        let size = folder_size(&dir);
-        let mut parse_secs = None;
-        for phase in PHASES {
-            let (secs, peak_kib) = child(phase, &dir);
-            let base = *parse_secs.get_or_insert(secs);
-            println!(
-                "| {n} | {:.0} MB | {phase} | {secs:.2} s | {:.0} MiB | {:.2}× |",
-                size as f64 / 1e6,
-                peak_kib as f64 / 1024.0,
-                secs / base
-            );
+        report(&format!("{n} interfaces (AWS CLI)"), &dir, PHASES);
+    }
+    for n in plans {
+        let file = root.join(format!("tf-{n}/plan.json"));
+        if !file.exists() {
+            let params = vpclint::generate::terraform::PlanParams {
+                resources: n,
+                seed: 1,
+            };
+            vpclint::generate::terraform::write_plan(params, &file).expect("generate plan");
         }
+        report(
+            &format!("{n} resources (Terraform plan)"),
+            &file,
+            PLAN_PHASES,
+        );
     }
     if files > 0 {
         key_tree(files);
+    }
+}
+
+/// `--name 1,2,3` as numbers, else the defaults; an empty list is allowed.
+fn list_arg(args: &[String], name: &str, default: &[usize]) -> Vec<usize> {
+    match args.iter().position(|a| a == name) {
+        Some(i) => args
+            .get(i + 1)
+            .map(|v| v.split(',').filter_map(|s| s.parse().ok()).collect())
+            .unwrap_or_default(),
+        None => default.to_vec(),
+    }
+}
+
+/// Runs every phase on one input (a folder or a file) and prints a table row each.
+fn report(label: &str, input: &Path, phases: &[&str]) {
+    let size = input_size(input);
+    let mut parse_secs = None;
+    for phase in phases {
+        let (secs, peak_kib) = child(phase, input);
+        let base = *parse_secs.get_or_insert(secs);
+        println!(
+            "| {label} | {:.0} MB | {phase} | {secs:.2} s | {:.0} MiB | {:.2}× |",
+            size as f64 / 1e6,
+            peak_kib as f64 / 1024.0,
+            secs / base
+        );
     }
 }
 
@@ -214,10 +242,17 @@ fn run_phase(phase: &str, dir: &Path) {
 }
 
 /// The bare cost of reading the same input: every JSON file into an untyped tree.
-fn bare_parse(dir: &Path) -> usize {
+fn bare_parse(input: &Path) -> usize {
+    let files: Vec<PathBuf> = if input.is_dir() {
+        std::fs::read_dir(input)
+            .expect("read dir")
+            .map(|e| e.expect("entry").path())
+            .collect()
+    } else {
+        vec![input.to_path_buf()]
+    };
     let mut n = 0;
-    for entry in std::fs::read_dir(dir).expect("read dir") {
-        let path = entry.expect("entry").path();
+    for path in files {
         let text = std::fs::read_to_string(&path).expect("read");
         let value: serde_json::Value = serde_json::from_str(&text).expect("parse");
         n += usize::from(!value.is_null());
@@ -238,8 +273,11 @@ fn peak_kib() -> u64 {
         .unwrap_or(0)
 }
 
-fn folder_size(dir: &Path) -> u64 {
-    std::fs::read_dir(dir)
+fn input_size(input: &Path) -> u64 {
+    if input.is_file() {
+        return input.metadata().map(|m| m.len()).unwrap_or(0);
+    }
+    std::fs::read_dir(input)
         .map(|entries| {
             entries
                 .filter_map(|e| e.ok()?.metadata().ok())

@@ -6,6 +6,8 @@
 //! and group-reference rules, instances with one interface each (a fifth with a public IP),
 //! key pairs, a load balancer per VPC with targets, and databases. Same seed, same bytes.
 
+pub mod terraform;
+
 use std::io::Write;
 use std::path::Path;
 

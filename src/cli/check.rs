@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 use serde::Deserialize;
 
+use super::progress::Progress;
 use super::{print_warnings, FailOn, Inputs};
 use crate::baseline::Baseline;
 use crate::config::{Config, Date};
@@ -131,9 +132,12 @@ pub fn run(args: &CheckArgs) -> Result<i32, Error> {
     let outputs = resolve_outputs(&args.formats, &args.outputs).map_err(Error::Usage)?;
     let cwd = std::env::current_dir().unwrap_or_default();
     let config = Config::discover(args.config.as_deref(), &cwd).map_err(usage)?;
+    let human = outputs.iter().all(|o| o.format == CheckFormat::Human);
+    let progress = Progress::start(human, "reading inputs");
     let mut estate = crate::load::load_paths(&args.inputs.inputs)?;
+    progress.phase("scanning for private keys");
     let keys = scan_keys(&args.inputs.inputs, &mut estate, &cwd)?;
-    print_warnings(&estate);
+    progress.suspend(|| print_warnings(&estate));
     let mut rule_dirs = config.rule_dirs.clone();
     rule_dirs.extend(args.rule_dirs.iter().cloned());
     let sets = rules::registry::Sets {
@@ -150,6 +154,7 @@ pub fn run(args: &CheckArgs) -> Result<i32, Error> {
     let raw = match &args.findings {
         Some(path) => read_findings(path)?,
         None => {
+            progress.phase("building the reachability model");
             let reach = crate::reach::Reach::new(&estate);
             let trusted = crate::net::AddrSet::from_nets(config.trusted_cidrs());
             let facts = crate::reach::ExposureFacts::with_trusted(&reach, &trusted);
@@ -157,9 +162,11 @@ pub fn run(args: &CheckArgs) -> Result<i32, Error> {
                 reach: Some(&facts),
                 keys: Some(&keys),
             };
+            progress.phase("evaluating rules");
             rules::run(&catalog, &estate, &ctx)
         }
     };
+    progress.finish();
     let findings = suppressed(apply_config(raw, &config, args), &estate, &config, args)?;
     write_reports(&outputs, &findings, &with_overrides(metas, &config))?;
     if let Some(path) = &args.write_baseline {

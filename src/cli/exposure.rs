@@ -2,6 +2,7 @@
 
 use clap::ValueEnum;
 
+use super::progress::Progress;
 use super::{print_warnings, Inputs};
 use crate::error::Error;
 use crate::reach::Reach;
@@ -24,9 +25,12 @@ pub struct ExposureArgs {
 }
 
 pub fn run(args: &ExposureArgs) -> Result<i32, Error> {
+    let progress = Progress::start(args.format == ExposureFormat::Human, "reading inputs");
     let estate = crate::load::load_paths(&args.inputs.inputs)?;
-    print_warnings(&estate);
+    progress.suspend(|| print_warnings(&estate));
+    progress.phase("computing what the internet reaches");
     let exposures = Reach::new(&estate).exposures();
+    progress.finish();
     let text = match args.format {
         ExposureFormat::Human => report::exposure::human(&exposures),
         ExposureFormat::Json => report::exposure::json(&exposures),

@@ -7,6 +7,7 @@
 mod check;
 mod explain;
 mod exposure;
+mod progress;
 mod rules;
 
 use std::io::IsTerminal;
@@ -44,15 +45,28 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct GenEstateArgs {
-    /// How many network interfaces (one instance each).
+    /// What to write: AWS CLI exports (a folder) or one Terraform plan JSON file.
+    #[arg(long, value_enum, default_value_t = GenFormat::AwsCli)]
+    pub format: GenFormat,
+    /// How many network interfaces (one instance each), for `aws-cli`.
     #[arg(long, default_value_t = 1000)]
     pub interfaces: usize,
+    /// How many resources, for `terraform-plan`.
+    #[arg(long, default_value_t = 12_208)]
+    pub resources: usize,
     /// Random seed: the same seed writes the same bytes.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Output directory.
+    /// Output directory (`aws-cli`) or file (`terraform-plan`).
     #[arg(long)]
     pub out: PathBuf,
+}
+
+/// The shape `gen-estate` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GenFormat {
+    AwsCli,
+    TerraformPlan,
 }
 
 /// The finding threshold that makes the exit code 1.
@@ -122,11 +136,23 @@ fn configure_colour() {
 }
 
 fn gen_estate(args: &GenEstateArgs) -> Result<i32, Error> {
-    let params = crate::generate::Params {
-        interfaces: args.interfaces,
-        seed: args.seed,
+    let written = match args.format {
+        GenFormat::AwsCli => {
+            let params = crate::generate::Params {
+                interfaces: args.interfaces,
+                seed: args.seed,
+            };
+            crate::generate::write_estate(params, &args.out).map(drop)
+        }
+        GenFormat::TerraformPlan => {
+            let params = crate::generate::terraform::PlanParams {
+                resources: args.resources,
+                seed: args.seed,
+            };
+            crate::generate::terraform::write_plan(params, &args.out)
+        }
     };
-    crate::generate::write_estate(params, &args.out).map_err(|source| {
+    written.map_err(|source| {
         Error::Load(crate::error::LoadError::Io {
             path: crate::load::display(&args.out),
             source,

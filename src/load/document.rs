@@ -111,6 +111,32 @@ impl<'a> Document<'a> {
     }
 }
 
+impl<'a> Document<'a> {
+    /// Like [`Document::parse`], but `T` may borrow from the file text (raw slices of parts
+    /// that are read only when needed).
+    pub fn parse_borrowed<T: serde::Deserialize<'a>>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, LoadError> {
+        let Some(raw) = self.get(key) else {
+            return Ok(None);
+        };
+        let slice: &'a str = raw.get();
+        serde_json::from_str(slice).map(Some).map_err(|e| {
+            // Re-run the owned parse for its error mapping (line and column in the file).
+            match parse_raw::<serde::de::IgnoredAny>(
+                self.path,
+                self.text,
+                raw,
+                &format!("{}/{}", self.pointer, key),
+            ) {
+                Err(mapped) => mapped,
+                Ok(_) => syntax_error(self.path, &e),
+            }
+        })
+    }
+}
+
 /// Deserialises a raw slice of `text`, mapping serde's positions (relative to the slice)
 /// back to positions in the whole file.
 pub fn parse_raw<T: DeserializeOwned>(

@@ -1,6 +1,6 @@
 //! The conversion context: ids by address, unknown marks, reference links and locations.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -11,7 +11,8 @@ use super::refs::{references, From, Resolver};
 use super::shapes::ConfigResource;
 use super::tf_files::TfLocations;
 use super::{Inst, Unsupported};
-use crate::model::{Estate, FileIx, Meta, Source, Tags};
+use crate::model::{Direction, Estate, FileIx, Meta, Peer, PortSpec, Source, Tags};
+use crate::net::Protocol;
 
 /// State shared by every converter while one plan or state file is loaded.
 pub struct Ctx<'e, 'c> {
@@ -56,7 +57,12 @@ pub struct Later {
     pub prior_rules: Vec<(String, crate::model::SgRule)>,
     /// Subnets explicitly associated with a NACL.
     pub nacl_subnets: Vec<String>,
+    /// (group id, direction) → keys of the rules it holds, once a standalone rule attaches.
+    pub rule_keys: HashMap<(String, Direction), HashSet<RuleKey>>,
 }
+
+/// Direction, protocol, ports and peer: what makes two security-group rules the same.
+pub type RuleKey = (Direction, Protocol, PortSpec, Peer);
 
 /// One resource instance being converted, with its configuration block.
 pub struct Res<'a, 'c> {

@@ -40,9 +40,10 @@ mod tests;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
+use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::document::Document;
+use super::document::{self, Document};
 use crate::error::LoadError;
 use crate::model::Estate;
 use links::Ctx;
@@ -161,21 +162,23 @@ pub fn load_with(estate: &mut Estate, doc: &Document, opts: &LoadOptions) -> Res
 
 /// The standalone security-group rules a plan's `prior_state` holds (see
 /// `convert::security::prior_rules`): needed to tell a group's refreshed copies of them apart.
+/// Only those rules' values are parsed; the rest of the prior state stays raw text.
 fn prior_rules(
     doc: &Document,
     err: &ErrCtx,
 ) -> Result<Vec<(String, crate::model::SgRule)>, LoadError> {
-    let Some(prior) = doc.parse::<PriorState>("prior_state")? else {
+    let Some(prior) = doc.parse_borrowed::<PriorState>("prior_state")? else {
         return Ok(Vec::new());
     };
     let Some(root) = prior.values.and_then(|v| v.root_module) else {
         return Ok(Vec::new());
     };
-    let mut insts = Vec::new();
     let pointer = format!("{}/prior_state/values/root_module", doc.pointer);
+    let root = prior_module(doc, root, &pointer)?;
+    let mut insts = Vec::new();
     flatten(root, &pointer, &HashSet::new(), &mut insts, &mut Vec::new());
     let mut out = Vec::new();
-    for i in insts.iter().filter(|i| i.kind == "aws_security_group_rule") {
+    for i in &insts {
         let o = obj::Obj {
             map: &i.values,
             unknown: None,
@@ -187,11 +190,77 @@ fn prior_rules(
     Ok(out)
 }
 
-/// `prior_state`: a state document inside the plan.
+/// The prior module tree with only `aws_security_group_rule` resources, their values parsed.
+fn prior_module(doc: &Document, m: PriorModule, pointer: &str) -> Result<Module, LoadError> {
+    let mut resources = Vec::new();
+    for (i, r) in m.resources.into_iter().enumerate() {
+        if r.kind != "aws_security_group_rule" {
+            continue;
+        }
+        let at = |what: &str| format!("{pointer}/resources/{i}/{what}");
+        let parse = |raw: Option<&RawValue>, what: &str| -> Result<Option<Value>, LoadError> {
+            raw.map(|v| document::parse_raw(doc.path, doc.text, v, &at(what)))
+                .transpose()
+        };
+        resources.push(shapes::Resource {
+            values: parse(r.values, "values")?,
+            sensitive_values: parse(r.sensitive_values, "sensitive_values")?,
+            address: r.address,
+            mode: r.mode,
+            kind: r.kind,
+            name: r.name,
+            index: r.index,
+        });
+    }
+    let mut child_modules = Vec::new();
+    for (i, child) in m.child_modules.into_iter().enumerate() {
+        let at = format!("{pointer}/child_modules/{i}");
+        child_modules.push(prior_module(doc, child, &at)?);
+    }
+    Ok(Module {
+        address: m.address,
+        resources,
+        child_modules,
+    })
+}
+
+/// `prior_state`: a state document inside the plan, its resource values left as raw text.
 #[derive(serde::Deserialize)]
-struct PriorState {
+struct PriorState<'a> {
+    #[serde(default, borrow)]
+    values: Option<PriorValues<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+struct PriorValues<'a> {
+    #[serde(default, borrow)]
+    root_module: Option<PriorModule<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+struct PriorModule<'a> {
     #[serde(default)]
-    values: Option<Values>,
+    address: Option<String>,
+    #[serde(default, borrow)]
+    resources: Vec<PriorResource<'a>>,
+    #[serde(default, borrow)]
+    child_modules: Vec<PriorModule<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+struct PriorResource<'a> {
+    address: String,
+    #[serde(default)]
+    mode: Option<String>,
+    #[serde(rename = "type")]
+    kind: String,
+    name: String,
+    #[serde(default)]
+    index: Option<Value>,
+    #[serde(default, borrow)]
+    values: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    sensitive_values: Option<&'a RawValue>,
 }
 
 /// Walks the module tree depth-first, collecting managed resource instances.

@@ -264,18 +264,24 @@ fn packets(protocol: Protocol, ports: &PortSpec, addrs: AddrSet) -> PacketSet {
     PacketSet::new(protocol, keys, addrs)
 }
 
-/// A rule's packets and what its peer kind is: CIDR peers compare by address, other peers
-/// (group, prefix list) only with the identical peer.
-fn sg_packets(rule: &SgRule) -> (String, PacketSet) {
-    match &rule.peer {
-        Peer::Cidr(n) => (
-            "cidr".to_string(),
-            packets(rule.protocol, &rule.ports, AddrSet::from_net(n)),
-        ),
-        other => (
-            other.describe(),
-            packets(rule.protocol, &rule.ports, AddrSet::all()),
-        ),
+/// A rule's packets; a non-CIDR peer (group, prefix list) counts as every address, so such
+/// rules compare only with the same peer ([`same_peer_kind`]).
+fn sg_packets(rule: &SgRule) -> PacketSet {
+    let addrs = match &rule.peer {
+        Peer::Cidr(n) => AddrSet::from_net(n),
+        _ => AddrSet::all(),
+    };
+    packets(rule.protocol, &rule.ports, addrs)
+}
+
+/// Whether one rule can cover another as far as peers go: any CIDR against any CIDR (the
+/// addresses are in the packet set), else the same prefix list or group.
+fn same_peer_kind(a: &Peer, b: &Peer) -> bool {
+    match (a, b) {
+        (Peer::Cidr(_), Peer::Cidr(_)) => true,
+        (Peer::PrefixList(x), Peer::PrefixList(y)) => x == y,
+        (Peer::Group { group_id: x, .. }, Peer::Group { group_id: y, .. }) => x == y,
+        _ => false,
     }
 }
 
@@ -299,10 +305,14 @@ pub fn redundant(s: &Subject<'_>, _: &[Arg], _: &Env<'_>) -> Verdict {
     let Some(me) = list.iter().position(|r| std::ptr::eq(r, *rule)) else {
         return Verdict::no();
     };
-    let (peer, mine) = sg_packets(rule);
+    let mine = sg_packets(rule);
+    // The cheap peer test first: packet sets are only built for rules that could cover.
     let cover = list.iter().enumerate().find(|(i, other)| {
-        let (other_peer, theirs) = sg_packets(other);
-        *i != me && other_peer == peer && mine.is_subset(&theirs) && (theirs != mine || *i < me)
+        if *i == me || !same_peer_kind(&rule.peer, &other.peer) {
+            return false;
+        }
+        let theirs = sg_packets(other);
+        mine.is_subset(&theirs) && (theirs != mine || *i < me)
     });
     match cover {
         // The finding stays on the redundant rule; the covering rule is only named.

@@ -222,13 +222,20 @@ fn attach_rules(
     }
     match ctx.estate.security_groups.get_by_id_mut(group) {
         Some(g) => {
-            // A state lists standalone rules again inside their group: keep one copy.
+            // A state lists standalone rules again inside their group: keep one copy. The
+            // keys of a group's rules are kept so that a group with thousands of standalone
+            // rules is not rescanned for each.
             let list = match dir {
                 Direction::Ingress => &mut g.ingress,
                 Direction::Egress => &mut g.egress,
             };
+            let seen = ctx
+                .later
+                .rule_keys
+                .entry((group.to_string(), dir))
+                .or_insert_with(|| list.iter().map(rule_key).collect());
             for r in rules {
-                if !list.iter().any(|old| same_rule(old, &r)) {
+                if seen.insert(rule_key(&r)) {
                     list.push(r);
                 }
             }
@@ -663,7 +670,12 @@ fn warn_missing(ctx: &mut Ctx, inst: &Inst, what: &str, id: &str) {
 
 /// Whether two rules admit the same packets from the same peer.
 fn same_rule(a: &SgRule, b: &SgRule) -> bool {
-    a.direction == b.direction && a.protocol == b.protocol && a.ports == b.ports && a.peer == b.peer
+    rule_key(a) == rule_key(b)
+}
+
+/// What [`same_rule`] compares, as a hashable key.
+fn rule_key(r: &SgRule) -> super::super::links::RuleKey {
+    (r.direction, r.protocol, r.ports, r.peer.clone())
 }
 
 /// The rules of an `aws_security_group_rule` in a plan's `prior_state` (all values known),
