@@ -134,7 +134,7 @@ pub fn run(args: &CheckArgs) -> Result<i32, Error> {
     let config = Config::discover(args.config.as_deref(), &cwd).map_err(usage)?;
     let human = outputs.iter().all(|o| o.format == CheckFormat::Human);
     let progress = Progress::start(human, "reading inputs");
-    let mut estate = crate::load::load_paths(&args.inputs.inputs)?;
+    let mut estate = args.inputs.load()?;
     progress.phase("scanning for private keys");
     let keys = scan_keys(&args.inputs.inputs, &mut estate, &cwd)?;
     progress.suspend(|| print_warnings(&estate));

@@ -43,7 +43,7 @@ pub struct ExplainArgs {
 pub fn run(args: &ExplainArgs) -> Result<i32, Error> {
     // Checked before loading so a bad protocol fails fast; the port may come from `--to`.
     Probe::new(&args.protocol, args.port.or(Some(0)))?;
-    let estate = crate::load::load_paths(&args.inputs.inputs)?;
+    let estate = args.inputs.load()?;
     print_warnings(&estate);
     let from = Endpoint::resolve(&estate, &args.from)?;
     let to = Endpoint::resolve(&estate, &args.to)?;

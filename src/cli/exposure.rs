@@ -26,7 +26,7 @@ pub struct ExposureArgs {
 
 pub fn run(args: &ExposureArgs) -> Result<i32, Error> {
     let progress = Progress::start(args.format == ExposureFormat::Human, "reading inputs");
-    let estate = crate::load::load_paths(&args.inputs.inputs)?;
+    let estate = args.inputs.load()?;
     progress.suspend(|| print_warnings(&estate));
     progress.phase("computing what the internet reaches");
     let exposures = Reach::new(&estate).exposures();

@@ -99,6 +99,20 @@ pub struct Inputs {
     /// Files or directories to read.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
+    /// Folder of the Terraform root module's `.tf` files, so findings point at
+    /// `main.tf:LINE` (default: the folder of the plan or state JSON).
+    #[arg(long, value_name = "DIR")]
+    pub source_dir: Option<PathBuf>,
+}
+
+impl Inputs {
+    /// Loads every input into one estate.
+    pub fn load(&self) -> Result<crate::model::Estate, crate::error::LoadError> {
+        let opts = crate::load::terraform::LoadOptions {
+            source_dir: self.source_dir.clone(),
+        };
+        crate::load::load_paths_with(&self.inputs, &opts)
+    }
 }
 
 /// Runs the command line and returns the process exit code.

@@ -20,6 +20,17 @@ const SKIP_DIRS: &[&str] = &["target", ".git", "node_modules", ".terraform"];
 
 /// Loads every input into one estate. Unrecognised JSON files become warnings.
 pub fn load_paths(paths: &[PathBuf]) -> Result<Estate, LoadError> {
+    load_paths_with(paths, &terraform::LoadOptions::default())
+}
+
+/// Like [`load_paths`], with Terraform options (where the `.tf` files are).
+pub fn load_paths_with(
+    paths: &[PathBuf],
+    opts: &terraform::LoadOptions,
+) -> Result<Estate, LoadError> {
+    if let Some(dir) = opts.source_dir.as_deref().filter(|d| !d.is_dir()) {
+        return Err(LoadError::NotFound { path: display(dir) });
+    }
     let mut inputs = Vec::new();
     for path in paths {
         if !path.exists() {
@@ -37,7 +48,7 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Estate, LoadError> {
             inputs.push((file, text));
         }
     }
-    load_texts(inputs)
+    load_texts_with(inputs, opts)
 }
 
 /// Loads already-read inputs (path, text) into one estate.
@@ -46,6 +57,14 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Estate, LoadError> {
 /// results do not depend on file names (`describe-security-group-rules` may come before or
 /// after `describe-security-groups`).
 pub fn load_texts(inputs: Vec<(PathBuf, String)>) -> Result<Estate, LoadError> {
+    load_texts_with(inputs, &terraform::LoadOptions::default())
+}
+
+/// Like [`load_texts`], with Terraform options.
+pub fn load_texts_with(
+    inputs: Vec<(PathBuf, String)>,
+    opts: &terraform::LoadOptions,
+) -> Result<Estate, LoadError> {
     let mut estate = Estate::default();
     let mut texts = Vec::new();
     for (path, text) in inputs {
@@ -75,7 +94,7 @@ pub fn load_texts(inputs: Vec<(PathBuf, String)>) -> Result<Estate, LoadError> {
         docs.extend(split);
     }
     for doc in docs.iter().filter(|d| terraform::recognises(d)) {
-        terraform::load(&mut estate, doc)?;
+        terraform::load_with(&mut estate, doc, opts)?;
     }
     let aws_docs: Vec<&Document> = docs.iter().filter(|d| aws_cli::recognises(d)).collect();
     aws_cli::load_all(&mut estate, &aws_docs)?;

@@ -148,3 +148,65 @@ fn trusted_ranges_in_the_config_are_not_the_internet() {
     let trusted = args("[trusted]\nall-v4 = [\"0.0.0.0/1\", \"128.0.0.0/1\"]\n");
     assert_eq!(count(&trusted), 0, "{}", trusted.stdout);
 }
+
+/// `--source-dir` finds the `.tf` files of a plan that was copied elsewhere, so findings keep
+/// pointing at `main.tf:LINE`; a missing folder is an input error.
+#[test]
+fn source_dir_points_plan_findings_at_the_tf_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    std::fs::copy(
+        super::support::root().join("fixtures/terraform/web-two-tier/plan.json"),
+        &plan,
+    )
+    .unwrap();
+    let plan = plan.to_string_lossy().into_owned();
+    // (rule, resource, file name, line) of every finding.
+    let places = |run: &super::support::Run| -> Vec<(String, String, String, u64)> {
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let mut all: Vec<_> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let file = f["location"]["file"].as_str().unwrap_or("");
+                (
+                    f["rule"].as_str().unwrap_or("").to_string(),
+                    f["resource"].as_str().unwrap_or("").to_string(),
+                    file.rsplit('/').next().unwrap_or("").to_string(),
+                    f["location"]["line"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect();
+        // Report order depends on the path; compare the places, not their order.
+        all.sort();
+        all
+    };
+    let json = ["--format", "json", "--fail-on", "never"];
+    let at_home = places(&vpclint(
+        &[
+            &["check", "fixtures/terraform/web-two-tier/plan.json"][..],
+            &json,
+        ]
+        .concat(),
+    ));
+    let in_tf = at_home.iter().filter(|p| p.2 == "main.tf").count();
+    assert!(in_tf > 10, "{at_home:?}");
+
+    // Alone in a temp folder, the plan has no .tf files beside it: JSON locations only.
+    let alone = places(&vpclint(&[&["check", plan.as_str()][..], &json].concat()));
+    assert_eq!(alone.len(), at_home.len());
+    assert!(alone.iter().all(|p| p.2 == "plan.json"), "{alone:?}");
+
+    // With --source-dir, every finding is where it is when the plan sits beside main.tf.
+    let dir_args = ["--source-dir", "fixtures/terraform/web-two-tier"];
+    let with = places(&vpclint(
+        &[&["check", plan.as_str()][..], &dir_args, &json].concat(),
+    ));
+    assert_eq!(with, at_home);
+
+    let missing = vpclint(&["check", &plan, "--source-dir", "no/such/dir"]);
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("no/such/dir"), "{}", missing.stderr);
+}

@@ -280,39 +280,3 @@ fn non_utf8_paths_still_serialize() {
     assert_eq!(scan.keys.len(), 1);
     assert!(serde_json::to_string(&scan).is_ok());
 }
-
-/// Walk speed: `VPCLINT_KEYS_BENCH_DIR=/some/tree cargo test --release --lib bench_walk --
-/// --ignored --nocapture`.
-#[test]
-#[ignore = "benchmark; needs VPCLINT_KEYS_BENCH_DIR"]
-fn bench_walk() {
-    let Ok(dir) = std::env::var("VPCLINT_KEYS_BENCH_DIR") else {
-        return;
-    };
-    let start = std::time::Instant::now();
-    let scan = scan(&[PathBuf::from(dir)]).expect("scan");
-    let secs = start.elapsed().as_secs_f64();
-    for key in &scan.keys {
-        println!(
-            "{}:{} {:?} {:?} embedded={}",
-            key.path.display(),
-            key.line,
-            key.format,
-            key.algorithm,
-            key.embedded
-        );
-    }
-    let s = &scan.stats;
-    println!(
-        "{} files read ({:.1} MiB), {} large, {} binary, {} symlinks skipped, {} keys, {} warnings in {secs:.2}s: {:.0} files/s, {:.1} MiB/s",
-        s.files_read,
-        s.bytes_read as f64 / 1048576.0,
-        s.skipped_large,
-        s.skipped_binary,
-        s.skipped_symlinks,
-        scan.keys.len(),
-        scan.warnings.len(),
-        s.files_read as f64 / secs,
-        s.bytes_read as f64 / 1048576.0 / secs,
-    );
-}

@@ -32,6 +32,8 @@ pub struct Ctx<'e, 'c> {
     pub region: Option<String>,
     /// Work for [`super::defaults::finish`], recorded while converting.
     pub later: Later,
+    /// JSON pointer of a resource → its `.tf` block, for the resources whose block was found.
+    pub tf_blocks: HashMap<String, Source>,
 }
 
 /// Facts only usable once every resource is loaded.
@@ -112,6 +114,7 @@ impl<'e, 'c> Ctx<'e, 'c> {
             kinds,
             unsupported: Unsupported::new(),
             region: None,
+            tf_blocks: HashMap::new(),
             later: Later::default(),
         }
     }
@@ -136,6 +139,23 @@ impl<'e, 'c> Ctx<'e, 'c> {
                 .cloned()
                 .unwrap_or_else(|| inst.address.clone()),
             inst,
+        }
+    }
+
+    /// Records the `.tf` block of every resource instance that has one, including those that
+    /// become parts of others (standalone rules, associations), for [`Ctx::tf_blocks`].
+    pub fn note_blocks(&mut self, insts: &[Inst]) {
+        for inst in insts {
+            if let Some((path, line)) = self.tf.find(&inst.module, &inst.local) {
+                let file = self.tf.file_ix(self.estate, &path);
+                let block = Source {
+                    file,
+                    pointer: String::new(),
+                    line: Some(line),
+                };
+                let json = inst.pointer.trim_end_matches("/values").to_string();
+                self.tf_blocks.insert(json, block);
+            }
         }
     }
 

@@ -24,7 +24,8 @@
 //!
 //! Locations: `meta.source` is the `resource` block in the `.tf` files when they are found
 //! ([`LoadOptions::source_dir`], else the JSON file's directory), else the JSON pointer of
-//! the resource; rules, entries, routes and targets point at their JSON block.
+//! the resource; rules, entries, routes and targets point at their resource's `.tf` block
+//! when it is found, else at their own JSON block.
 
 mod convert;
 mod defaults;
@@ -45,7 +46,7 @@ use serde_json::Value;
 
 use super::document::{self, Document};
 use crate::error::LoadError;
-use crate::model::Estate;
+use crate::model::{Estate, FileIx, Source};
 use links::Ctx;
 use obj::ErrCtx;
 use shapes::{Configuration, Module, ResourceChange, Values};
@@ -154,10 +155,59 @@ pub fn load_with(estate: &mut Estate, doc: &Document, opts: &LoadOptions) -> Res
     let mut ctx = Ctx::new(estate, doc.file, &err, resolver, &unknown, tf, &insts);
     ctx.later.prior_rules = prior_rules(doc, &err)?;
     ctx.region = config.region();
+    ctx.note_blocks(&insts);
     convert::all(&mut ctx, &insts)?;
     defaults::finish(&mut ctx);
     ctx.report_unsupported(doc.path);
+    let (file, blocks) = (ctx.file, std::mem::take(&mut ctx.tf_blocks));
+    point_parts_at_blocks(estate, file, &blocks);
     Ok(())
+}
+
+/// Rules, ACL entries, routes and targets were given their JSON place while converting;
+/// when their resource's `.tf` block is known they point there instead. `terraform show
+/// -json` writes one line, so a JSON place would say `plan.json:1` for every one of them.
+fn point_parts_at_blocks(estate: &mut Estate, file: FileIx, blocks: &HashMap<String, Source>) {
+    if blocks.is_empty() {
+        return;
+    }
+    let retarget = |source: &mut Source| {
+        if source.file != file {
+            return;
+        }
+        // The nearest enclosing resource: drop pointer segments until one is known.
+        let mut at = source.pointer.as_str();
+        while let Some(cut) = at.rfind('/') {
+            at = &at[..cut];
+            if let Some(block) = blocks.get(at) {
+                *source = block.clone();
+                return;
+            }
+        }
+    };
+    for group in estate.security_groups.iter_mut() {
+        group
+            .ingress
+            .iter_mut()
+            .for_each(|r| retarget(&mut r.source));
+        group
+            .egress
+            .iter_mut()
+            .for_each(|r| retarget(&mut r.source));
+    }
+    for acl in estate.network_acls.iter_mut() {
+        acl.entries.iter_mut().for_each(|e| retarget(&mut e.source));
+    }
+    for table in estate.route_tables.iter_mut() {
+        table
+            .routes
+            .iter_mut()
+            .for_each(|r| retarget(&mut r.source));
+    }
+    estate
+        .targets
+        .iter_mut()
+        .for_each(|t| retarget(&mut t.source));
 }
 
 /// The standalone security-group rules a plan's `prior_state` holds (see

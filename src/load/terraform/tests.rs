@@ -378,16 +378,40 @@ fn locations_point_at_tf_blocks_and_json() {
     let loc = e.location(&app1.meta.source);
     assert!(loc.file.ends_with("web-two-tier/main.tf"), "{loc:?}");
     assert_eq!(loc.line, Some(198));
-    // Rules point into the JSON.
+    // Rules, entries and routes point at their resource's block: the group's for inline
+    // rules, their own for standalone rule, entry and route resources (a JSON place would be
+    // `plan.json:1`: the real plan is one line).
     let app = group(&e, "aws_security_group.app");
-    let loc = e.location(&app.ingress[0].source);
-    assert!(loc.file.ends_with("plan.json"));
-    assert!(loc
-        .pointer
-        .as_deref()
-        .unwrap_or("")
-        .starts_with("/planned_values/root_module/resources/"));
-    assert_eq!(loc.line, Some(1), "the real plan is one line");
+    let mut lines: Vec<Option<u32>> = app
+        .ingress
+        .iter()
+        .map(|r| {
+            let loc = e.location(&r.source);
+            assert!(loc.file.ends_with("web-two-tier/main.tf"), "{loc:?}");
+            loc.line
+        })
+        .collect();
+    lines.dedup();
+    assert_eq!(
+        lines,
+        [Some(147), Some(172)],
+        "inline rules, then app_direct_8000"
+    );
+    let acl = e.network_acls.get_by_id("aws_network_acl.private").unwrap();
+    let entry_lines: std::collections::BTreeSet<Option<u32>> = acl
+        .entries
+        .iter()
+        .map(|x| e.location(&x.source).line)
+        .collect();
+    assert!(entry_lines.contains(&Some(88)) && entry_lines.contains(&Some(117)));
+    let routes: Vec<Option<u32>> = e
+        .route_tables
+        .iter()
+        .flat_map(|t| t.routes.iter())
+        .filter(|r| e.location(&r.source).file.ends_with("main.tf"))
+        .map(|r| e.location(&r.source).line)
+        .collect();
+    assert!(routes.contains(&Some(70)), "{routes:?}");
     // Without .tf files beside the JSON, objects point into the JSON.
     let text = std::fs::read_to_string(fixture("web-two-tier/plan.json")).unwrap();
     let e = load_str(&text).unwrap();
@@ -732,35 +756,6 @@ fn recognises_plans_and_states_only() {
         r#"{"format_version":"1.0","values":{"outputs":{}}}"#
     ));
     assert!(!recognised(r#"{"Vpcs":[]}"#));
-}
-
-/// Load time of a big plan: `cargo test --release big_plan -- --ignored --nocapture` times
-/// the web-two-tier plan wrapped 500 times (22 MB, generated), or the file named by
-/// `VPCLINT_BIG_PLAN`.
-#[test]
-#[ignore]
-fn big_plan_load_time() {
-    let (path, text) = match std::env::var("VPCLINT_BIG_PLAN") {
-        Ok(p) => {
-            let text = std::fs::read_to_string(&p).expect("big plan is readable");
-            (PathBuf::from(p), text)
-        }
-        Err(_) => (
-            PathBuf::from("generated-big-plan.json"),
-            wrapped_web_two_tier(500),
-        ),
-    };
-    let size = text.len();
-    let start = std::time::Instant::now();
-    let e = load_at(&path, text).expect("big plan loads");
-    eprintln!(
-        "{} MB: {:?}, {} subnets, {} groups, {} instances",
-        size / 1_000_000,
-        start.elapsed(),
-        e.subnets.len(),
-        e.security_groups.len(),
-        e.instances.len()
-    );
 }
 
 #[test]
