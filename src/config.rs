@@ -20,6 +20,9 @@
 //! [ports]                            # named port sets; replace the catalog's or add new
 //! admin-ports = [22, 2222, 3389]
 //!
+//! [prefixes]                         # named prefix lengths used by rules
+//! broad-public-prefix = 12
+//!
 //! [[ignore]]                         # accept one finding (or a rule everywhere)
 //! rule = "VL001"
 //! resource = "sg-0123456789abcdef0"
@@ -177,6 +180,8 @@ pub struct Config {
     pub severity: BTreeMap<String, Severity>,
     pub trusted: BTreeMap<String, Vec<IpNet>>,
     pub ports: BTreeMap<String, Vec<(u16, u16)>>,
+    /// Named prefix lengths for rules (`broad-public-prefix = 12`).
+    pub prefixes: BTreeMap<String, u8>,
     pub suppressions: Vec<ConfigSuppression>,
     /// Resolved against the config file's folder.
     pub baseline: Option<PathBuf>,
@@ -328,6 +333,8 @@ struct RawConfig {
     trusted: BTreeMap<String, Vec<Spanned<String>>>,
     #[serde(default)]
     ports: BTreeMap<String, Vec<PortRangeValue>>,
+    #[serde(default)]
+    prefixes: BTreeMap<String, Spanned<i64>>,
     baseline: Option<String>,
     #[serde(default)]
     rules: Vec<String>,
@@ -354,12 +361,27 @@ impl RawConfig {
                 .collect::<Result<Vec<_>, _>>()?;
             trusted.insert(name, nets);
         }
+        let mut prefixes = BTreeMap::new();
+        for (name, len) in self.prefixes {
+            let value = *len.get_ref();
+            let Some(ok) = u8::try_from(value).ok().filter(|n| *n <= 128) else {
+                let p = at(len.span());
+                return Err(ConfigError::Invalid {
+                    path: shown.to_string(),
+                    line: p.line,
+                    column: p.column,
+                    message: format!("invalid prefix length `{value}` (0 to 128)"),
+                });
+            };
+            prefixes.insert(name, ok);
+        }
         let mut config = Config {
             path: Some(shown.to_string()),
             fail_on: self.fail_on.map(|f| f.0),
             baseline: self.baseline.map(|b| base.join(b)),
             rule_dirs: self.rules.iter().map(|d| base.join(d)).collect(),
             trusted,
+            prefixes,
             ports: self
                 .ports
                 .into_iter()

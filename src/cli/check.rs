@@ -142,6 +142,7 @@ pub fn run(args: &CheckArgs) -> Result<i32, Error> {
     rule_dirs.extend(args.rule_dirs.iter().cloned());
     let sets = rules::registry::Sets {
         ports: config.ports.clone(),
+        prefixes: config.prefixes.clone(),
         ..Default::default()
     };
     let catalog = rules::load_catalog_configured(&rules::Registry::builtin(), &rule_dirs, &sets)

@@ -9,7 +9,9 @@ use ipnet::IpNet;
 use super::lang::ast::{Expr, Item, RuleAst, SetAst, SetKind, Span, Spanned};
 use super::lang::parse::parse_file;
 use super::lang::{RuleError, RuleErrors};
-use super::registry::{normalize_ports, parse_port_range, Arg, PredicateDef, Registry, Sets};
+use super::registry::{
+    normalize_ports, parse_port_range, parse_prefix_len, Arg, PredicateDef, Registry, Sets,
+};
 use super::subject::has_field;
 use super::{ResourceKind, RuleMeta, Severity};
 
@@ -290,6 +292,9 @@ pub fn compile_with(
     for (name, cidrs) in &overrides.cidrs {
         c.sets.cidrs.insert(name.clone(), cidrs.clone());
     }
+    for (name, len) in &overrides.prefixes {
+        c.sets.prefixes.insert(name.clone(), *len);
+    }
     let mut rules = Vec::new();
     let mut reserved = Vec::new();
     let mut ids: BTreeMap<String, (String, String)> = BTreeMap::new();
@@ -434,6 +439,7 @@ impl Compiler<'_> {
                 }
                 self.sets.cidrs.insert(set.name.value.clone(), list);
             }
+            SetKind::Prefix => self.prefix(file, text, set),
         }
         let kind = set.kind.as_str();
         if self.sets.ports.contains_key(&set.name.value)
@@ -448,6 +454,32 @@ impl Compiler<'_> {
                     set.name.value
                 ),
             );
+        }
+    }
+
+    fn prefix(&mut self, file: &str, text: &str, set: &SetAst) {
+        let expected = "one prefix length such as /16";
+        match set.values.as_slice() {
+            [one] => match parse_prefix_len(&one.value) {
+                Some(len) => {
+                    self.sets.prefixes.insert(set.name.value.clone(), len);
+                }
+                None => self.err_expected(
+                    file,
+                    text,
+                    one.span,
+                    format!("`{}` is not a prefix length", one.value),
+                    expected,
+                ),
+            },
+            [_, second, ..] => self.err_expected(
+                file,
+                text,
+                second.span,
+                format!("prefix `{}` takes one value", set.name.value),
+                expected,
+            ),
+            [] => {}
         }
     }
 

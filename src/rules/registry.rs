@@ -82,6 +82,8 @@ impl PredicateDef {
 pub struct Sets {
     pub ports: BTreeMap<String, PortList>,
     pub cidrs: BTreeMap<String, Vec<IpNet>>,
+    /// Named prefix lengths (`prefix broad-public-prefix = /16`).
+    pub prefixes: BTreeMap<String, u8>,
 }
 
 /// All predicates the catalog may use.
@@ -263,7 +265,7 @@ fn describe_slot(word: &str) -> String {
         "<protocol>" => "a protocol: tcp, udp, icmp, icmpv6, all or a number".to_string(),
         "<ports>" => "a port (22), a range (1024-65535), `all` or a port set name".to_string(),
         "<traffic>" => "traffic such as tcp/22, udp/161-162, tcp/database-ports or all".to_string(),
-        "<prefix>" => "a prefix length such as /16".to_string(),
+        "<prefix>" => "a prefix length such as /16 or a prefix name".to_string(),
         "<cidrs>" => "a CIDR (10.0.0.0/8) or a CIDR set name".to_string(),
         "<count>" => "a whole number".to_string(),
         w => format!("`{w}`"),
@@ -275,12 +277,10 @@ fn parse_slot(slot: &str, text: &str, sets: &Sets) -> Result<Arg, String> {
         "protocol" => parse_protocol(text).map(Arg::Protocol),
         "ports" => parse_ports(text, sets).map(Arg::Ports),
         "traffic" => parse_traffic(text, sets).map(Arg::Traffic),
-        "prefix" => text
-            .strip_prefix('/')
-            .and_then(|n| n.parse::<u8>().ok())
-            .filter(|n| *n <= 128)
+        "prefix" => parse_prefix_len(text)
+            .or_else(|| sets.prefixes.get(text).copied())
             .map(Arg::Prefix)
-            .ok_or_else(|| format!("`{text}` is not a prefix length")),
+            .ok_or_else(|| format!("`{text}` is not a prefix length or a known prefix name")),
         "cidrs" => parse_cidrs(text, sets).map(Arg::Cidrs),
         "count" => text
             .parse::<u32>()
@@ -288,6 +288,13 @@ fn parse_slot(slot: &str, text: &str, sets: &Sets) -> Result<Arg, String> {
             .map_err(|_| format!("`{text}` is not a whole number")),
         other => Err(format!("internal: unknown slot <{other}>")),
     }
+}
+
+/// `/16` → 16 (at most 128, the IPv6 width).
+pub fn parse_prefix_len(text: &str) -> Option<u8> {
+    text.strip_prefix('/')
+        .and_then(|n| n.parse::<u8>().ok())
+        .filter(|n| *n <= 128)
 }
 
 fn parse_protocol(text: &str) -> Result<Protocol, String> {

@@ -799,6 +799,34 @@ fn config_port_sets_replace_catalog_sets_and_feed_user_rules() {
     assert_eq!(configured.code, 0, "{}", configured.stderr);
     assert_eq!(resources_of(&configured, "VL008"), ["sg-0a0a0a0a0a0a0a0a0"]);
 
+    // A named prefix from the config moves VL008's threshold: a /8 is not broader than /7.
+    let with_prefix = |prefix: &str| {
+        std::fs::write(
+            dir.path().join("vpclint.toml"),
+            format!("[ports]\nadmin-ports = [22, 2222]\nweb-dev = [\"8080-8089\"]\n[prefixes]\nbroad-public-prefix = {prefix}\n"),
+        )
+        .unwrap();
+        check(&[])
+    };
+    let narrow = with_prefix("7");
+    assert_eq!(narrow.code, 0, "{}", narrow.stderr);
+    assert!(resources_of(&narrow, "VL008").is_empty());
+    let wide = with_prefix("9");
+    assert_eq!(resources_of(&wide, "VL008"), ["sg-0a0a0a0a0a0a0a0a0"]);
+    let bad = with_prefix("129");
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr
+            .contains("vpclint.toml:5:23: invalid prefix length `129`"),
+        "{}",
+        bad.stderr
+    );
+    std::fs::write(
+        dir.path().join("vpclint.toml"),
+        "[ports]\nadmin-ports = [22, 2222]\nweb-dev = [\"8080-8089\"]\n",
+    )
+    .unwrap();
+
     // A new name from the config is usable by a user rule, and checked at load time.
     std::fs::create_dir(dir.path().join("rules-local")).unwrap();
     std::fs::write(

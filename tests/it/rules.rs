@@ -469,6 +469,7 @@ const BAD: &[(&str, &str)] = &[
     ("dangling_operator", "rule VL900 x-rule\n  severity high\n  kind vpc\n  title \"t\"\n  when default and\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
     ("unknown_field", "rule VL900 x-rule\n  severity high\n  kind vpc\n  titel \"t\"\n  when default\n  message \"m\"\n"),
     ("missing_fields", "rule VL900 x-rule\n  severity high\n  kind vpc\n"),
+    ("prefix_two_values", "prefix wide = /16, /8\n"),
     ("unknown_template_field", "rule VL900 x-rule\n  severity high\n  kind vpc\n  title \"t\"\n  when default\n  message \"{vpc} has {group}\"\n  docs \"\"\"\nd\n\"\"\"\n"),
     ("bad_port", "rule VL900 x-rule\n  severity high\n  kind security-group-rule\n  title \"t\"\n  when ports include 70000\n  message \"m\"\n  docs \"\"\"\nd\n\"\"\"\n"),
     ("bad_set_value", "ports web = 80, 443, 8o8o\ncidrs nets = 10.0.0.1/8\n"),

@@ -52,6 +52,9 @@ pub struct RuleAst {
 pub enum SetKind {
     Ports,
     Cidrs,
+    /// One prefix length (`prefix broad-public-prefix = /16`), so a threshold can be
+    /// changed by the configuration without copying the rules that use it.
+    Prefix,
 }
 
 impl SetKind {
@@ -59,6 +62,7 @@ impl SetKind {
         match self {
             SetKind::Ports => "ports",
             SetKind::Cidrs => "cidrs",
+            SetKind::Prefix => "prefix",
         }
     }
 }

@@ -232,12 +232,15 @@ impl<'a> Parser_<'a> {
         let Some(kw) = kw.filter(|_| self.at_column_zero_of(start)) else {
             return Err(self
                 .error_here_at(start, "unexpected text at the top level")
-                .expected("`rule`, `ports`, `cidrs` or `reserve` at the start of a line"));
+                .expected(
+                    "`rule`, `ports`, `cidrs`, `prefix` or `reserve` at the start of a line",
+                ));
         };
         match kw.value.as_str() {
             "rule" => self.rule(kw.span).map(|r| Item::Rule(Box::new(r))),
             "ports" => self.set(SetKind::Ports).map(Item::Set),
             "cidrs" => self.set(SetKind::Cidrs).map(Item::Set),
+            "prefix" => self.set(SetKind::Prefix).map(Item::Set),
             "reserve" => self.reserve().map(Item::Reserve),
             field if FIELD_KEYWORDS.contains(&field) => Err(self
                 .error(
