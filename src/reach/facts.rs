@@ -112,9 +112,12 @@ fn row_packets(row: &Exposure) -> PacketSet {
     packets(row.protocol, &row.ports, &row.sources)
 }
 
-/// Group → direct exposures of its users, cut to what the group itself admits from the
-/// internet. Rows of interfaces alike repeat the same blocks, so each group unites only
-/// distinct (protocol, ports, sources) rows.
+/// Group → exposures of its users, cut to what the group itself admits from the internet.
+/// Rows through a load balancer count too: a network load balancer that keeps the client's
+/// address delivers internet clients whom the target's group must admit, and a world-open
+/// rule behind an application load balancer is still what lets the traffic in. Rows of
+/// interfaces alike repeat the same blocks, so each group unites only distinct
+/// (protocol, ports, sources) rows.
 fn through_group(
     reach: &Reach<'_>,
     by_resource: &HashMap<String, Vec<Exposure>>,
@@ -126,11 +129,7 @@ fn through_group(
         .map(|l| (l.name.as_str(), l.group_ids.as_slice()))
         .collect();
     let mut rows: HashMap<&str, HashSet<(Protocol, &PortSet, &AddrSet)>> = HashMap::new();
-    let direct = by_resource
-        .values()
-        .flatten()
-        .filter(|r| r.path == ExposurePath::Direct);
-    for row in direct {
+    for row in by_resource.values().flatten() {
         for g in row_groups(estate, &lbs, row) {
             rows.entry(g.as_str())
                 .or_default()

@@ -192,7 +192,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
         }
         self.subnets(&lb.subnet_ids, &lb.vpc_id, c);
         let back = listener.and_then(|l| self.back_leg(lb, l, c, Rules::IngressFromInternet));
-        self.lb_verdict(lb, listener.is_some() && front_ok, back);
+        self.lb_verdict(lb, listener.is_some(), front_ok, back);
     }
 
     /// Every client the whole path admits (front leg and some target), else one the front
@@ -235,9 +235,19 @@ impl<'r, 'e> Tracer<'r, 'e> {
     }
 
     /// The end-to-end verdict of a balancer trace and what it means when the legs differ.
-    fn lb_verdict(&mut self, lb: &LoadBalancer, front_ok: bool, back: Option<bool>) {
+    /// Without a listener on the port there is no back leg to speak of: only the missing
+    /// listener (already a blocking hop) is worth saying.
+    fn lb_verdict(
+        &mut self,
+        lb: &LoadBalancer,
+        listener: bool,
+        front_ok: bool,
+        back: Option<bool>,
+    ) {
+        let front_ok = listener && front_ok;
         self.verdict = front_ok && back.unwrap_or(true);
         match back {
+            None if !listener => {}
             None => self.notes.push(format!(
                 "the listener of {} forwards to no target in the inputs: the verdict is about the balancer alone",
                 lb.name
@@ -547,7 +557,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
         };
         let front = self.inside_front(a_ix, a, &target, &filter);
         let back = listener.and_then(|l| self.back_leg(lb, l, a, Rules::Ingress));
-        self.lb_verdict(lb, listener.is_some() && front, back);
+        self.lb_verdict(lb, listener.is_some(), front, back);
     }
 
     /// Interface → database, on its private address.

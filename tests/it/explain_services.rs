@@ -191,12 +191,15 @@ fn explain_agrees_with_the_exposure_map() {
         dbs += check_databases(&e, &r, &x);
         lbs += check_balancers(&e, &r, &x);
     }
-    // estate-small: web-alb → 2 instances, ssh-nlb → 1; web-two-tier: 2; lb-db: 2.
-    assert_eq!(lb_rows, 7);
-    // estate-small: orders-db, billing-db; web-two-tier: one; lb-db: three; internal-lb-db: one.
-    assert_eq!(dbs, 7);
-    // One listener each: web-alb, ssh-nlb, web (Terraform), web (lb-db), api, api-nlb, edge.
-    assert_eq!(lbs, 7);
+    // estate-small: web-alb → 2 instances, ssh-nlb → 1; web-two-tier: 2; lb-db: 2;
+    // nlb-client-ip: 1.
+    assert_eq!(lb_rows, 8);
+    // estate-small: orders-db, billing-db; web-two-tier: one; lb-db and its copy
+    // nlb-client-ip: three each; internal-lb-db: one.
+    assert_eq!(dbs, 10);
+    // One listener each: web-alb, ssh-nlb, web (Terraform), web (lb-db), web (nlb-client-ip),
+    // api, api-nlb, edge.
+    assert_eq!(lbs, 8);
 }
 
 fn json_of(args: &[&str]) -> (i32, serde_json::Value, String) {
@@ -512,4 +515,37 @@ fn a_balancer_to_one_of_its_targets_is_the_back_leg_alone() {
         .count();
     assert_eq!(numbered, 4, "{}", human.stdout);
     snapshot("explain_lb_to_target_human", &human.stdout);
+}
+
+/// A port without a listener is blocked at the listener; the balancer's other listeners do
+/// forward to targets, so no "forwards to no target" note (review of the first version).
+#[test]
+fn a_port_without_a_listener_blames_the_listener_only() {
+    let run = vpclint(&[
+        "explain",
+        "fixtures/reach/lb-db",
+        "--from",
+        "internet",
+        "--to",
+        "web",
+        "--port",
+        "8080",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("verdict: unreachable"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("load balancer web has no listener for tcp/8080"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("forwards to no target"),
+        "{}",
+        run.stdout
+    );
 }

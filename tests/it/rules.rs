@@ -404,6 +404,33 @@ fn open_group_findings_drop_a_step_when_nothing_is_exposed_through_them() {
     );
 }
 
+/// A network load balancer keeps the client's address: the target's world-open rule is what
+/// admits the internet, so the finding must not drop (review of the first version, which
+/// counted only direct exposure).
+#[test]
+fn a_group_that_admits_clients_through_a_network_load_balancer_keeps_its_severity() {
+    let estate = load_paths(&[PathBuf::from("fixtures/reach/nlb-client-ip")])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let reach = vpclint::reach::Reach::new(&estate);
+    let facts = vpclint::reach::ExposureFacts::new(&reach);
+    let ctx = EvalContext {
+        reach: Some(&facts),
+        ..EvalContext::default()
+    };
+    let only = catalog()
+        .filter(&["ssh-open-to-internet".to_string()], &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let found = run(&only, &estate, &ctx);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].resource, "sg-behind");
+    assert_eq!(found[0].severity, vpclint::rules::Severity::High);
+    assert!(
+        !found[0].message.contains("no internet-reachable"),
+        "{}",
+        found[0].message
+    );
+}
+
 #[test]
 fn ssh_union_finding_points_at_the_deciding_rules() {
     let found = findings_of(
