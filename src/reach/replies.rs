@@ -13,8 +13,9 @@
 //! is a choice, not a mistake worth a finding).
 //!
 //! Entries that are themselves the reply path of the other direction are not requests: an
-//! allow entry for tcp or udp whose ports start at 1024 or above and contain one whole
-//! common ephemeral range (`1024-65535`, `32768-65535`, `49152-65535`, `32768-60999`).
+//! allow entry for tcp or udp whose ports start at 1024 or above and look like an ephemeral
+//! range — containing one whole common range (`1024-65535`, `32768-60999`), starting where
+//! one starts (`1024-2000`, `32768-40000`), or running to 65535 (`30000-65535`).
 //! Such an entry exists to let replies in (or out); treating it as a request would ask for
 //! replies of replies, and flag nearly every correctly built ACL.
 
@@ -110,14 +111,18 @@ fn requests(entries: &[NaclEntry], egress: bool) -> PacketSet {
     PacketSet::union_all(admitted)
 }
 
-/// An allow entry that exists for replies: tcp/udp, ports from 1024 up, holding one whole
-/// common client range.
+/// An allow entry that exists for replies: tcp/udp, ports from 1024 up, and shaped like an
+/// ephemeral range — holding one whole common client range, starting where one starts
+/// (1024, 32768, 49152), or running to 65535. `1024-2000` is a (too narrow) reply entry;
+/// `8080` or `3000-4000` is a service.
 fn is_reply_entry(e: &NaclEntry) -> bool {
     let PortSpec::Range(lo, hi) = e.ports else {
         return false;
     };
     let tcp_or_udp = e.protocol == Protocol::TCP || e.protocol == Protocol::UDP;
-    tcp_or_udp && lo >= EPHEMERAL.0 && CLIENT_RANGES.iter().any(|(_, (a, b))| lo <= *a && *b <= hi)
+    let holds_a_range = CLIENT_RANGES.iter().any(|(_, (a, b))| lo <= *a && *b <= hi);
+    let starts_a_range = CLIENT_RANGES.iter().any(|(_, (a, _))| lo == *a);
+    tcp_or_udp && lo >= EPHEMERAL.0 && (holds_a_range || starts_a_range || hi == u16::MAX)
 }
 
 /// The `*` entry, which exports list as rule 32767: the implicit deny, not a decision.
@@ -172,19 +177,31 @@ impl Case<'_> {
             PortSet::range(EPHEMERAL.0, EPHEMERAL.1)
                 .difference(&keys_of(&dropped.intersection(&eph(&served))))
         };
-        let missing: Vec<&'static str> = CLIENT_RANGES
-            .iter()
-            .filter(|(_, (lo, hi))| {
-                !PortSet::range(*lo, *hi)
-                    .intersection(&forgotten_ports)
-                    .is_empty()
-            })
-            .map(|(name, _)| *name)
-            .collect();
+        // A deny is a decision only while it leaves part of every client range open: one
+        // that drops a whole range for some peer (deny 32768-65535 before the ephemeral
+        // allow) leaves those clients without replies, whoever wrote it.
+        let served_drops = dropped.intersection(&eph(&served));
+        let whole = |lo: u16, hi: u16| {
+            served_drops
+                .groups()
+                .iter()
+                .any(|g| PortSet::range(lo, hi).difference(&g.keys).is_empty())
+        };
+        let mut relevant = dropped.intersection(&eph(&blocked)).union(&forgotten);
+        let mut missing: Vec<&'static str> = Vec::new();
+        for (name, (lo, hi)) in CLIENT_RANGES {
+            let range = PortSet::range(lo, hi);
+            if whole(lo, hi) {
+                let part = PacketSet::new(self.protocol, (lo, hi), served.clone());
+                relevant = relevant.union(&served_drops.intersection(&part));
+                missing.push(name);
+            } else if !range.intersection(&forgotten_ports).is_empty() {
+                missing.push(name);
+            }
+        }
         if blocked.is_empty() && missing.is_empty() {
             return None;
         }
-        let relevant = dropped.intersection(&eph(&blocked)).union(&forgotten);
         let (blockers, implicit_deny) = self.blockers(&relevant);
         let star_entry = self
             .reply_order
@@ -283,6 +300,70 @@ mod tests {
             ),
         ]);
         assert_eq!(reply_gaps(&a), Vec::new());
+    }
+
+    #[test]
+    fn a_deny_that_takes_whole_client_ranges_is_reported_with_its_entry() {
+        let a = acl(vec![
+            entry(
+                100,
+                false,
+                true,
+                Protocol::TCP,
+                WORLD,
+                PortSpec::Range(443, 443),
+            ),
+            entry(
+                90,
+                true,
+                false,
+                Protocol::TCP,
+                WORLD,
+                PortSpec::Range(32768, 65535),
+            ),
+            entry(
+                100,
+                true,
+                true,
+                Protocol::TCP,
+                WORLD,
+                PortSpec::Range(1024, 65535),
+            ),
+        ]);
+        let gaps = reply_gaps(&a);
+        assert_eq!(gaps.len(), 1, "{gaps:#?}");
+        let g = &gaps[0];
+        assert!(g.inbound && g.blocked.is_empty());
+        assert_eq!(g.passing, PortSet::range(1024, 32767));
+        assert_eq!(g.missing, ["Linux 32768-60999", "Windows 49152-65535"]);
+        assert_eq!((g.blockers.clone(), g.implicit_deny), (vec![1], false));
+    }
+
+    #[test]
+    fn a_narrow_reply_entry_is_not_a_request_of_its_own() {
+        let a = acl(vec![
+            entry(
+                100,
+                false,
+                true,
+                Protocol::TCP,
+                WORLD,
+                PortSpec::Range(443, 443),
+            ),
+            entry(
+                100,
+                true,
+                true,
+                Protocol::TCP,
+                WORLD,
+                PortSpec::Range(1024, 2000),
+            ),
+        ]);
+        let gaps = reply_gaps(&a);
+        // Only the inbound https requests; `1024-2000` out is their (too narrow) reply path.
+        assert_eq!(gaps.len(), 1, "{gaps:#?}");
+        assert!(gaps[0].inbound);
+        assert_eq!(gaps[0].passing, PortSet::range(1024, 2000));
     }
 
     #[test]
