@@ -98,21 +98,9 @@ fn report(label: &str, input: &Path, phases: &[&str]) {
     }
 }
 
-/// Runs one phase in a fresh process of this same benchmark binary.
+/// Runs one phase in a fresh process of this same benchmark binary: (seconds, peak KiB).
 fn child(phase: &str, dir: &Path) -> (f64, u64) {
-    let exe = std::env::current_exe().expect("own path");
-    let out = Command::new(exe)
-        .args(["--phase", phase])
-        .arg(dir)
-        .output()
-        .expect("run phase");
-    let text = String::from_utf8_lossy(&out.stdout);
-    let mut fields = text.split_whitespace();
-    let secs = fields
-        .next()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(f64::NAN);
-    let peak = fields.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let (secs, peak, _) = child_counted(phase, dir);
     (secs, peak)
 }
 
@@ -170,7 +158,7 @@ fn source_text(i: usize) -> String {
         .collect()
 }
 
-/// Like [`child`], with the third number the phase prints (keys found).
+/// Like [`child`], with the third number the phase prints (what it counted).
 fn child_counted(phase: &str, dir: &Path) -> (f64, u64, u64) {
     let exe = std::env::current_exe().expect("own path");
     let out = Command::new(exe)

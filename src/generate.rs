@@ -319,21 +319,24 @@ fn perm(proto: &str, ports: Option<(u16, u16)>, cidrs: &[&str], group_refs: &[St
     p
 }
 
+/// The port ranges generated group rules open (both output shapes use them).
+pub(crate) const RULE_PORTS: [(u16, u16); 8] = [
+    (22, 22),
+    (80, 80),
+    (443, 443),
+    (3306, 3306),
+    (5432, 5432),
+    (8080, 8080),
+    (6379, 6379),
+    (1024, 65535),
+];
+
 fn groups(out: &mut Files, rng: &mut Rng, v: usize, vpc_id: &str, second: usize) -> Vec<String> {
     let ids: Vec<String> = (0..GROUPS_PER_VPC)
         .map(|g| id("sg", v * GROUPS_PER_VPC + g))
         .collect();
     let vpc_cidr = format!("10.{second}.0.0/16");
-    let ports: [(u16, u16); 8] = [
-        (22, 22),
-        (80, 80),
-        (443, 443),
-        (3306, 3306),
-        (5432, 5432),
-        (8080, 8080),
-        (6379, 6379),
-        (1024, 65535),
-    ];
+    let ports = RULE_PORTS;
     for (g, gid) in ids.iter().enumerate() {
         let mut ingress = Vec::new();
         for _ in 0..(2 + rng.below(5)) {

@@ -497,16 +497,7 @@ impl Segment {
         let s = self.index;
         seg.groups = (0..GROUPS).map(|_| ids.id("sg")).collect();
         let vpc_cidr = format!("10.{}.0.0/16", s % 250);
-        let ports = [
-            (22, 22),
-            (80, 80),
-            (443, 443),
-            (3306, 3306),
-            (5432, 5432),
-            (8080, 8080),
-            (6379, 6379),
-            (1024, 65535),
-        ];
+        let ports = super::RULE_PORTS;
         for g in 0..GROUPS {
             let mut ingress = Vec::new();
             // The second half of the groups get their rules from standalone rule resources.

@@ -80,12 +80,13 @@ pub(crate) fn compile(entries: &[NaclEntry], egress: bool) -> (Vec<usize>, Packe
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::model::{Meta, PortSpec, Source};
     use crate::net::Protocol;
 
-    fn entry(
+    /// One entry; the reply-traffic tests share it.
+    pub(in crate::reach) fn entry(
         n: u16,
         egress: bool,
         allow: bool,

@@ -181,9 +181,9 @@ impl Case<'_> {
         // that drops a whole range for some peer (deny 32768-65535 before the ephemeral
         // allow) leaves those clients without replies, whoever wrote it.
         let served_drops = dropped.intersection(&eph(&served));
+        let drop_groups = served_drops.groups();
         let whole = |lo: u16, hi: u16| {
-            served_drops
-                .groups()
+            drop_groups
                 .iter()
                 .any(|g| PortSet::range(lo, hi).difference(&g.keys).is_empty())
         };
@@ -245,26 +245,13 @@ impl Case<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::nacl::tests::entry;
     use super::*;
     use crate::model::Meta;
 
-    fn entry(
-        n: u16,
-        egress: bool,
-        allow: bool,
-        proto: Protocol,
-        cidr: &str,
-        ports: PortSpec,
-    ) -> NaclEntry {
-        NaclEntry {
-            rule_number: n,
-            egress,
-            allow,
-            protocol: proto,
-            cidr: cidr.parse().expect("test CIDR"),
-            ports,
-            source: crate::model::Source::default(),
-        }
+    /// An entry for every IPv4 address on a port range.
+    fn world(n: u16, egress: bool, allow: bool, proto: Protocol, lo: u16, hi: u16) -> NaclEntry {
+        entry(n, egress, allow, proto, WORLD, PortSpec::Range(lo, hi))
     }
 
     fn acl(entries: Vec<NaclEntry>) -> NetworkAcl {
@@ -282,22 +269,8 @@ mod tests {
     #[test]
     fn replies_to_the_whole_client_range_leave_no_gap() {
         let a = acl(vec![
-            entry(
-                100,
-                false,
-                true,
-                Protocol::TCP,
-                WORLD,
-                PortSpec::Range(443, 443),
-            ),
-            entry(
-                100,
-                true,
-                true,
-                Protocol::TCP,
-                WORLD,
-                PortSpec::Range(1024, 65535),
-            ),
+            world(100, false, true, Protocol::TCP, 443, 443),
+            world(100, true, true, Protocol::TCP, 1024, 65535),
         ]);
         assert_eq!(reply_gaps(&a), Vec::new());
     }
@@ -305,30 +278,9 @@ mod tests {
     #[test]
     fn a_deny_that_takes_whole_client_ranges_is_reported_with_its_entry() {
         let a = acl(vec![
-            entry(
-                100,
-                false,
-                true,
-                Protocol::TCP,
-                WORLD,
-                PortSpec::Range(443, 443),
-            ),
-            entry(
-                90,
-                true,
-                false,
-                Protocol::TCP,
-                WORLD,
-                PortSpec::Range(32768, 65535),
-            ),
-            entry(
-                100,
-                true,
-                true,
-                Protocol::TCP,
-                WORLD,
-                PortSpec::Range(1024, 65535),
-            ),
+            world(100, false, true, Protocol::TCP, 443, 443),
+            world(90, true, false, Protocol::TCP, 32768, 65535),
+            world(100, true, true, Protocol::TCP, 1024, 65535),
         ]);
         let gaps = reply_gaps(&a);
         assert_eq!(gaps.len(), 1, "{gaps:#?}");
@@ -342,22 +294,8 @@ mod tests {
     #[test]
     fn a_narrow_reply_entry_is_not_a_request_of_its_own() {
         let a = acl(vec![
-            entry(
-                100,
-                false,
-                true,
-                Protocol::TCP,
-                WORLD,
-                PortSpec::Range(443, 443),
-            ),
-            entry(
-                100,
-                true,
-                true,
-                Protocol::TCP,
-                WORLD,
-                PortSpec::Range(1024, 2000),
-            ),
+            world(100, false, true, Protocol::TCP, 443, 443),
+            world(100, true, true, Protocol::TCP, 1024, 2000),
         ]);
         let gaps = reply_gaps(&a);
         // Only the inbound https requests; `1024-2000` out is their (too narrow) reply path.
@@ -369,22 +307,8 @@ mod tests {
     #[test]
     fn the_linux_range_alone_misses_windows_and_nat_clients() {
         let a = acl(vec![
-            entry(
-                100,
-                false,
-                true,
-                Protocol::TCP,
-                WORLD,
-                PortSpec::Range(443, 443),
-            ),
-            entry(
-                100,
-                true,
-                true,
-                Protocol::TCP,
-                WORLD,
-                PortSpec::Range(32768, 60999),
-            ),
+            world(100, false, true, Protocol::TCP, 443, 443),
+            world(100, true, true, Protocol::TCP, 32768, 60999),
         ]);
         let gaps = reply_gaps(&a);
         assert_eq!(gaps.len(), 1);
@@ -405,14 +329,7 @@ mod tests {
         let a = acl(vec![
             entry(100, false, true, Protocol::All, WORLD, PortSpec::All),
             entry(90, true, false, Protocol::UDP, WORLD, PortSpec::All),
-            entry(
-                100,
-                true,
-                true,
-                Protocol::TCP,
-                WORLD,
-                PortSpec::Range(1024, 65535),
-            ),
+            world(100, true, true, Protocol::TCP, 1024, 65535),
         ]);
         let gaps = reply_gaps(&a);
         assert_eq!(gaps.len(), 1, "{gaps:?}");
@@ -426,50 +343,15 @@ mod tests {
     #[test]
     fn an_explicit_deny_inside_the_ephemeral_range_is_a_decision_not_a_gap() {
         let a = acl(vec![
-            entry(
-                100,
-                false,
-                true,
-                Protocol::TCP,
-                WORLD,
-                PortSpec::Range(443, 443),
-            ),
-            entry(
-                90,
-                true,
-                false,
-                Protocol::TCP,
-                WORLD,
-                PortSpec::Range(3389, 3389),
-            ),
-            entry(
-                100,
-                true,
-                true,
-                Protocol::TCP,
-                WORLD,
-                PortSpec::Range(1024, 65535),
-            ),
+            world(100, false, true, Protocol::TCP, 443, 443),
+            world(90, true, false, Protocol::TCP, 3389, 3389),
+            world(100, true, true, Protocol::TCP, 1024, 65535),
         ]);
         assert_eq!(reply_gaps(&a), Vec::new());
         // The exported `*` entry (rule 32767) is the implicit deny, not a decision.
         let b = acl(vec![
-            entry(
-                100,
-                false,
-                true,
-                Protocol::TCP,
-                WORLD,
-                PortSpec::Range(443, 443),
-            ),
-            entry(
-                100,
-                true,
-                true,
-                Protocol::TCP,
-                WORLD,
-                PortSpec::Range(32768, 65535),
-            ),
+            world(100, false, true, Protocol::TCP, 443, 443),
+            world(100, true, true, Protocol::TCP, 32768, 65535),
             entry(32767, true, false, Protocol::All, WORLD, PortSpec::All),
         ]);
         let gaps = reply_gaps(&b);
@@ -486,41 +368,13 @@ mod tests {
         // Outbound requests (443 out) with replies in on 1024-65535: the inbound entry is the
         // reply path, not a request whose own replies would need ports out.
         let a = acl(vec![
-            entry(
-                100,
-                true,
-                true,
-                Protocol::TCP,
-                WORLD,
-                PortSpec::Range(443, 443),
-            ),
-            entry(
-                100,
-                false,
-                true,
-                Protocol::TCP,
-                WORLD,
-                PortSpec::Range(1024, 65535),
-            ),
-            entry(
-                110,
-                false,
-                true,
-                Protocol::UDP,
-                WORLD,
-                PortSpec::Range(32768, 65535),
-            ),
+            world(100, true, true, Protocol::TCP, 443, 443),
+            world(100, false, true, Protocol::TCP, 1024, 65535),
+            world(110, false, true, Protocol::UDP, 32768, 65535),
         ]);
         assert_eq!(reply_gaps(&a), Vec::new());
         // 3000-4000 starts above 1024 but holds no client range: a request (an app port).
-        let b = acl(vec![entry(
-            100,
-            false,
-            true,
-            Protocol::TCP,
-            WORLD,
-            PortSpec::Range(3000, 4000),
-        )]);
+        let b = acl(vec![world(100, false, true, Protocol::TCP, 3000, 4000)]);
         let gaps = reply_gaps(&b);
         assert_eq!(gaps.len(), 1);
         assert!(gaps[0].implicit_deny && !gaps[0].blocked.is_empty());

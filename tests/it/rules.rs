@@ -25,6 +25,14 @@ macro_rules! snapshot {
 }
 
 /// Findings of one rule over a fixture folder (given relative, so paths in output are stable).
+/// (resource, severity) of each finding, in report order.
+fn graded(found: &[Finding]) -> Vec<(&str, vpclint::rules::Severity)> {
+    found
+        .iter()
+        .map(|f| (f.resource.as_str(), f.severity))
+        .collect()
+}
+
 fn findings_of(name: &str, dir: &str) -> Vec<Finding> {
     if name.starts_with("private-key-file-") {
         return key_findings_of(name, dir);
@@ -310,10 +318,7 @@ fn nacl_return_traffic_is_graded_by_what_is_dropped() {
         "nacl-blocks-return-traffic",
         "fixtures/rules/nacl-blocks-return-traffic/fail",
     );
-    let graded: Vec<(&str, vpclint::rules::Severity)> = found
-        .iter()
-        .map(|f| (f.resource.as_str(), f.severity))
-        .collect();
+    let graded = graded(&found);
     use vpclint::rules::Severity::{Low, Medium};
     assert_eq!(
         graded,
@@ -752,10 +757,7 @@ fn key_leaks_are_graded_by_what_they_open() {
         "private-key-file-exposed",
         "fixtures/rules/private-key-file-exposed/fail",
     );
-    let graded: Vec<(&str, vpclint::rules::Severity)> = found
-        .iter()
-        .map(|f| (f.resource.as_str(), f.severity))
-        .collect();
+    let graded = graded(&found);
     use vpclint::rules::Severity::{Critical, High, Medium};
     assert_eq!(
         graded,
