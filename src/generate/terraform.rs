@@ -1070,7 +1070,46 @@ mod tests {
         let text = plan.to_string();
         let estate = crate::load::load_texts(vec![("plan.json".into(), text)])
             .expect("generated plan loads");
-        assert!(estate.warnings.is_empty(), "{:?}", estate.warnings);
+        // The new segment picks instances by computed keys (`tier[local.rules[count.index]]`,
+        // `aws_subnet.private[count.index % 12]`): the loader says so, once per target.
+        let warned: Vec<&str> = estate.warnings.iter().map(|w| w.message.as_str()).collect();
+        let stand_in = r#"module.segment["s01"].aws_security_group.tier[?]"#;
+        assert_eq!(warned.len(), 4, "{warned:#?}");
+        assert_eq!(
+            warned.iter().filter(|w| w.contains(stand_in)).count(),
+            1,
+            "{warned:#?}"
+        );
+        for target in [
+            "aws_lb_target_group.app",
+            "aws_subnet.private",
+            "aws_subnet.public",
+        ] {
+            let first = format!(r#"vpclint used the first, module.segment["s01"].{target}[0]"#);
+            assert_eq!(
+                warned.iter().filter(|w| w.contains(&first)).count(),
+                1,
+                "{target}"
+            );
+        }
+        // The rules whose group is one of the tiers sit on the stand-in, once each, and every
+        // interface in a tier group is in the stand-in too.
+        let tier = estate
+            .security_groups
+            .get_by_id(stand_in)
+            .expect("stand-in");
+        assert!(!tier.ingress.is_empty());
+        let candidates =
+            |g: &String| g.starts_with(r#"module.segment["s01"].aws_security_group.tier["#);
+        for e in estate.interfaces.iter() {
+            let in_tier = e.group_ids.iter().any(|g| candidates(g) && g != stand_in);
+            assert_eq!(
+                in_tier,
+                e.group_ids.iter().any(|g| g == stand_in),
+                "{}",
+                e.meta.id
+            );
+        }
         assert_eq!(estate.vpcs.len(), 2);
         assert_eq!(estate.subnets.len(), 2 * (PUBLIC_SUBNETS + PRIVATE_SUBNETS));
         assert_eq!(estate.instances.len(), 28 + 27);
@@ -1078,7 +1117,8 @@ mod tests {
         assert_eq!(estate.databases.len(), 2 * DATABASES);
         assert_eq!(estate.key_pairs.len(), 1);
         // Each VPC also gets its default group, default NACL and main table.
-        assert_eq!(estate.security_groups.len(), 2 * GROUPS + 2);
+        // ...plus the stand-in.
+        assert_eq!(estate.security_groups.len(), 2 * GROUPS + 2 + 1);
         assert_eq!(estate.network_acls.len(), 2 + 2);
         assert_eq!(estate.route_tables.len(), 2 * 2 + 2);
         // A primary interface per instance plus the standalone ones.

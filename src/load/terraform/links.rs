@@ -1,13 +1,15 @@
 //! The conversion context: ids by address, unknown marks, reference links and locations.
 
-use std::collections::{HashMap, HashSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
 
 use serde_json::Value;
 
 use super::convert::LaunchNet;
 use super::defaults::VpcInfo;
 use super::obj::{ErrCtx, Obj};
-use super::refs::{references, From, Resolver};
+use super::refs::{references, From, Resolver, Target};
 use super::shapes::ConfigResource;
 use super::tf_files::TfLocations;
 use super::{Inst, Unsupported};
@@ -34,6 +36,45 @@ pub struct Ctx<'e, 'c> {
     pub later: Later,
     /// JSON pointer of a resource → its `.tf` block, for the resources whose block was found.
     pub tf_blocks: HashMap<String, Source>,
+    /// Resolved references per (expression, wanted types, single) and referencing resource
+    /// base: every instance of a counted resource shares them (see [`Ctx::linked`]).
+    links: RefCell<HashMap<LinkKey, LinksByBase>>,
+    /// Stand-in id (`…aws_security_group.tier[?]`) → what it stands for.
+    pub stand_ins: RefCell<BTreeMap<String, StandIn>>,
+}
+
+/// The expression (by address: configuration expressions live as long as the context),
+/// the wanted types (by address and length: callers pass constant lists) and `single`.
+type LinkKey = (usize, usize, usize, bool);
+
+/// Referencing resource base address → its resolved links.
+type LinksByBase = HashMap<String, Rc<[Link]>>;
+
+/// A reference resolved to ids, before the referencing instance's key is known.
+enum Link {
+    Fixed(String, String),
+    /// The instance of `base` with the referencing instance's key, else `otherwise`.
+    Own {
+        base: String,
+        otherwise: Vec<Link>,
+    },
+    /// One of `ids`, unknown which: stands in as `stand_in`.
+    OneOf {
+        stand_in: String,
+        kind: String,
+        ids: Vec<String>,
+    },
+}
+
+/// Several instances of one resource that an id attribute names without saying which
+/// (`aws_security_group.tier[local.rules[count.index].group].id` in a plan).
+pub struct StandIn {
+    /// Resource type of the candidates.
+    pub kind: String,
+    /// Their ids.
+    pub candidates: Vec<String>,
+    /// Base addresses of the resources whose attributes name it.
+    pub referrers: BTreeSet<String>,
 }
 
 /// Facts only usable once every resource is loaded.
@@ -116,6 +157,8 @@ impl<'e, 'c> Ctx<'e, 'c> {
             region: None,
             tf_blocks: HashMap::new(),
             later: Later::default(),
+            links: RefCell::new(HashMap::new()),
+            stand_ins: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -205,7 +248,7 @@ impl<'e, 'c> Ctx<'e, 'c> {
         res: &Res,
         obj: &Obj,
         attr: &str,
-        expr: Option<&Value>,
+        expr: Option<&'c Value>,
         types: &[&str],
         unknown: &mut Vec<String>,
     ) -> Result<Vec<String>, crate::error::LoadError> {
@@ -249,7 +292,7 @@ impl<'e, 'c> Ctx<'e, 'c> {
         res: &Res,
         o: &Obj,
         attr: &str,
-        expr: Option<&Value>,
+        expr: Option<&'c Value>,
         types: &[&str],
     ) -> Result<Vec<String>, crate::error::LoadError> {
         let mut known = o.strings(attr)?;
@@ -274,35 +317,130 @@ impl<'e, 'c> Ctx<'e, 'c> {
             .collect())
     }
 
-    /// Resolves an expression's references to (type, id) of resources of `types`.
+    /// Resolves an expression's references to (type, id) of resources of `types`. A single
+    /// id attribute that names one of several instances without saying which gets the
+    /// instance's stand-in (security groups, see [`super::stand_in`]) or, for other types,
+    /// the first candidate; both are reported once per stand-in by `stand_in::finish`.
     pub fn linked(
         &self,
         res: &Res,
-        expr: Option<&Value>,
+        expr: Option<&'c Value>,
         types: &[&str],
         single: bool,
     ) -> Vec<(String, String)> {
-        let refs = references(expr);
-        if refs.is_empty() {
+        let Some(expr) = expr else {
             return Vec::new();
+        };
+        let links = self.template(res, expr, types, single);
+        let mut out = Vec::new();
+        for l in links.iter() {
+            self.emit(l, res, &mut out);
         }
+        out.dedup();
+        out
+    }
+
+    /// The references of `expr` resolved for every instance of `res`'s resource, cached:
+    /// 7,000 instances of one counted rule resource share one resolution.
+    fn template(&self, res: &Res, expr: &'c Value, types: &[&str], single: bool) -> Rc<[Link]> {
+        let key = (
+            std::ptr::from_ref(expr) as usize,
+            types.as_ptr() as usize,
+            types.len(),
+            single,
+        );
+        let base = res.inst.base.as_str();
+        if let Some(hit) = self.links.borrow().get(&key).and_then(|m| m.get(base)) {
+            return Rc::clone(hit);
+        }
+        let refs = references(Some(expr));
         let from = From {
             module: &res.inst.module,
-            key: &res.inst.key,
-            base: &res.inst.base,
+            key: None,
+            base,
             single,
         };
-        self.resolver
-            .resolve(&refs, from)
-            .into_iter()
-            .filter_map(|addr| {
-                let kind = self.kinds.get(&addr)?;
-                if !types.is_empty() && !types.contains(&kind.as_str()) {
-                    return None;
+        let links: Rc<[Link]> = self
+            .resolver
+            .template(&refs, from)
+            .iter()
+            .filter_map(|t| self.link_of(t, types))
+            .collect();
+        self.links
+            .borrow_mut()
+            .entry(key)
+            .or_default()
+            .insert(base.to_string(), Rc::clone(&links));
+        links
+    }
+
+    fn link_of(&self, target: &Target, types: &[&str]) -> Option<Link> {
+        let wanted = |kind: &str| types.is_empty() || types.contains(&kind);
+        match target {
+            Target::Addr(addr) => {
+                let kind = self.kinds.get(addr).filter(|k| wanted(k))?;
+                Some(Link::Fixed(kind.clone(), self.ids.get(addr)?.clone()))
+            }
+            Target::Own { base, otherwise } => {
+                let otherwise: Vec<Link> = otherwise
+                    .iter()
+                    .filter_map(|t| self.link_of(t, types))
+                    .collect();
+                // The instances of one base share a type: no wanted fallback, no wanted own.
+                (!otherwise.is_empty()).then(|| Link::Own {
+                    base: base.clone(),
+                    otherwise,
+                })
+            }
+            Target::OneOf { base, addrs } => {
+                let kind = self.kinds.get(addrs.first()?).filter(|k| wanted(k))?;
+                Some(Link::OneOf {
+                    stand_in: format!("{base}[?]"),
+                    kind: kind.clone(),
+                    ids: addrs
+                        .iter()
+                        .filter_map(|a| self.ids.get(a).cloned())
+                        .collect(),
+                })
+            }
+        }
+    }
+
+    fn emit(&self, link: &Link, res: &Res, out: &mut Vec<(String, String)>) {
+        match link {
+            Link::Fixed(kind, id) => out.push((kind.clone(), id.clone())),
+            Link::Own { base, otherwise } => {
+                let own = self.resolver.own(base, &res.inst.key);
+                let found = own.and_then(|a| Some((self.kinds.get(&a)?, self.ids.get(&a)?)));
+                match found {
+                    Some((kind, id)) => out.push((kind.clone(), id.clone())),
+                    None => otherwise.iter().for_each(|l| self.emit(l, res, out)),
                 }
-                Some((kind.clone(), self.ids.get(&addr)?.clone()))
-            })
-            .collect()
+            }
+            Link::OneOf {
+                stand_in,
+                kind,
+                ids,
+            } => {
+                let mut stand_ins = self.stand_ins.borrow_mut();
+                let entry = stand_ins
+                    .entry(stand_in.clone())
+                    .or_insert_with(|| StandIn {
+                        kind: kind.clone(),
+                        candidates: ids.clone(),
+                        referrers: BTreeSet::new(),
+                    });
+                if !entry.referrers.contains(&res.inst.base) {
+                    entry.referrers.insert(res.inst.base.clone());
+                }
+                let id = if super::stand_in::stands_in(kind) {
+                    stand_in.clone()
+                } else {
+                    ids.first().cloned().unwrap_or_default()
+                };
+                out.push((kind.clone(), id));
+            }
+        }
     }
 
     /// The expression of `attr` inside block `index` of `block` (of `count` blocks): the

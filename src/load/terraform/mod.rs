@@ -33,6 +33,7 @@ mod links;
 mod obj;
 mod refs;
 mod shapes;
+mod stand_in;
 mod tf_files;
 
 #[cfg(test)]
@@ -158,6 +159,7 @@ pub fn load_with(estate: &mut Estate, doc: &Document, opts: &LoadOptions) -> Res
     ctx.note_blocks(&insts);
     convert::all(&mut ctx, &insts)?;
     defaults::finish(&mut ctx);
+    stand_in::finish(&mut ctx);
     ctx.report_unsupported(doc.path);
     let (file, blocks) = (ctx.file, std::mem::take(&mut ctx.tf_blocks));
     point_parts_at_blocks(estate, file, &blocks);

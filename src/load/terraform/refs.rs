@@ -7,11 +7,20 @@
 //! (`module.net.aws_subnet.public[0]`).
 //!
 //! `count`/`for_each`: a reference with an explicit key (`aws_subnet.public[0]`) names that
-//! instance. A bare reference (`aws_subnet.public`, which is also what `[count.index]` and
-//! `[*]` look like in the JSON) names the instance with the referencing resource's own key
-//! when the expression uses `count.index`/`each.*`, or when a single-valued attribute refers
-//! to a resource with exactly the same instance keys; otherwise it names every instance
-//! (over-linking never hides a path, under-linking could).
+//! instance. A bare reference (`aws_subnet.public`, which is also what `[count.index]`,
+//! `[local.x[count.index]]` and `[*]` look like in the JSON) names:
+//! - the instance with the referencing resource's own key when the expression iterates
+//!   (`count.index`, `each.*`) and nothing else could compute the key, or when both resources
+//!   have exactly the same instance keys (`count = length(var.azs)` on both sides);
+//! - otherwise, for an attribute holding one id, **one of** the instances, chosen by a value
+//!   (a local, a variable, `each.value`) that a plan does not record: [`Target::OneOf`], which
+//!   the converters turn into a stand-in that over-approximates every candidate;
+//! - otherwise (a list attribute) every instance (over-linking never hides a path,
+//!   under-linking could).
+//!
+//! Resolution depends on the referencing resource's module, base address and expression, not
+//! on its instance key, except for [`Target::Own`]: [`Resolver::template`] is computed once
+//! per resource and expression and [`Resolver::instantiate`]d per instance.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -48,12 +57,55 @@ pub struct Resolver<'c> {
 pub struct From<'a> {
     /// Module instance path of the referencing resource (`""` for root).
     pub module: &'a str,
-    /// The referencing resource's own instance key (`[0]`, `["a"]`, or `""`).
-    pub key: &'a str,
+    /// The referencing resource's own instance key (`[0]`, `["a"]`, or `""`); `None` while
+    /// building a [`Resolver::template`] shared by every instance.
+    pub key: Option<&'a str>,
     /// Its base address (to compare instance key sets).
     pub base: &'a str,
     /// The attribute holds one id (`subnet_id`) rather than a list.
     pub single: bool,
+}
+
+/// What an expression's references name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// This instance address.
+    Addr(String),
+    /// The instance of `base` with the referencing resource's own key; when there is none,
+    /// `otherwise`. Only in a template, never after [`Resolver::instantiate`].
+    Own {
+        base: String,
+        otherwise: Vec<Target>,
+    },
+    /// One of the instances `addrs` of `base`, chosen by a key the plan does not record.
+    OneOf { base: String, addrs: Vec<String> },
+}
+
+/// How an expression picks instances of a counted resource.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Iteration {
+    /// No `count.index` / `each.*`.
+    None,
+    /// `count.index` or `each.key` and nothing that could compute another key.
+    Plain,
+    /// Iterates, but a local, variable, data source or `each.value` may compute the key.
+    Computed,
+}
+
+fn iteration(refs: &[String]) -> Iteration {
+    let iterates = refs
+        .iter()
+        .any(|r| r == "count.index" || r.starts_with("each."));
+    let computes = refs.iter().any(|r| {
+        ["local.", "var.", "data.", "each.value"]
+            .iter()
+            .any(|p| r.starts_with(p))
+    });
+    match (iterates, computes) {
+        (false, _) => Iteration::None,
+        (true, false) => Iteration::Plain,
+        (true, true) => Iteration::Computed,
+    }
 }
 
 impl<'c> Resolver<'c> {
@@ -107,22 +159,51 @@ impl<'c> Resolver<'c> {
         out
     }
 
-    /// Full instance addresses named by `refs` (an expression's `references`).
-    pub fn resolve(&self, refs: &[String], from: From) -> Vec<String> {
+    /// What `refs` (an expression's `references`) name, for one referencing instance.
+    #[cfg(test)]
+    pub fn resolve(&self, refs: &[String], from: From) -> Vec<Target> {
+        let template = self.template(refs, From { key: None, ..from });
+        self.instantiate(&template, from.key.unwrap_or(""))
+    }
+
+    /// What `refs` name for every instance of the referencing resource: the same except
+    /// for [`Target::Own`] entries, which [`Resolver::instantiate`] settles per instance.
+    pub fn template(&self, refs: &[String], from: From) -> Vec<Target> {
         let mut out = Vec::new();
         self.resolve_into(refs, from, 0, &mut out);
         out.dedup();
         out
     }
 
-    fn resolve_into(&self, refs: &[String], from: From, depth: usize, out: &mut Vec<String>) {
+    /// A template for the instance with key `key` (`Ctx::linked` does the same on ids).
+    #[cfg(test)]
+    pub fn instantiate(&self, template: &[Target], key: &str) -> Vec<Target> {
+        let mut out = Vec::new();
+        for t in template {
+            match t {
+                Target::Own { base, otherwise } => match self.own(base, key) {
+                    Some(addr) => out.push(Target::Addr(addr)),
+                    None => out.extend(otherwise.iter().cloned()),
+                },
+                other => out.push(other.clone()),
+            }
+        }
+        out.dedup();
+        out
+    }
+
+    /// `base` + `key` when that instance exists.
+    pub fn own(&self, base: &str, key: &str) -> Option<String> {
+        let existing = self.instances.get(base)?;
+        (!key.is_empty() && existing.iter().any(|k| k == key)).then(|| format!("{base}{key}"))
+    }
+
+    fn resolve_into(&self, refs: &[String], from: From, depth: usize, out: &mut Vec<Target>) {
         // Modules can only nest so deep; a cycle in malformed input must not recurse forever.
         if depth > 32 {
             return;
         }
-        let iterates = refs
-            .iter()
-            .any(|r| r == "count.index" || r.starts_with("each."));
+        let iter = iteration(refs);
         // Resource base → explicit keys seen (Terraform lists `a.b[0].id`, `a.b[0]`, `a.b`).
         let mut wanted: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for r in refs {
@@ -152,11 +233,18 @@ impl<'c> Resolver<'c> {
             }
         }
         for (base, keys) in wanted {
-            self.pick(&base, &keys, iterates, from, out);
+            self.pick(&base, &keys, iter, from, out);
         }
     }
 
-    fn pick(&self, base: &str, keys: &[String], iterates: bool, from: From, out: &mut Vec<String>) {
+    fn pick(
+        &self,
+        base: &str,
+        keys: &[String],
+        iter: Iteration,
+        from: From,
+        out: &mut Vec<Target>,
+    ) {
         let Some(existing) = self.instances.get(base) else {
             return;
         };
@@ -165,25 +253,43 @@ impl<'c> Resolver<'c> {
             out.extend(
                 keys.iter()
                     .filter(|k| existing.contains(k))
-                    .map(|k| full(k)),
+                    .map(|k| Target::Addr(full(k))),
             );
             return;
         }
-        let own = from.key;
-        let same_keys = from.single
-            && self
-                .instances
-                .get(from.base)
-                .is_some_and(|mine| same_set(mine, existing));
-        if !own.is_empty() && (iterates || same_keys) && existing.iter().any(|k| k == own) {
-            out.push(full(own));
-            return;
+        let same_keys = self
+            .instances
+            .get(from.base)
+            .is_some_and(|mine| same_set(mine, existing));
+        let own_key = match iter {
+            Iteration::None => from.single && same_keys,
+            Iteration::Plain => true,
+            Iteration::Computed => same_keys,
+        };
+        let all: Vec<String> = existing.iter().map(|k| full(k)).collect();
+        let otherwise = if from.single && all.len() > 1 {
+            vec![Target::OneOf {
+                base: base.to_string(),
+                addrs: all,
+            }]
+        } else {
+            all.into_iter().map(Target::Addr).collect()
+        };
+        match (own_key, from.key) {
+            (false, _) => out.extend(otherwise),
+            (true, None) => out.push(Target::Own {
+                base: base.to_string(),
+                otherwise,
+            }),
+            (true, Some(k)) => match self.own(base, k) {
+                Some(addr) => out.push(Target::Addr(addr)),
+                None => out.extend(otherwise),
+            },
         }
-        out.extend(existing.iter().map(|k| full(k)));
     }
 
     /// `var.name` inside a module: the argument its call passes, read in the parent.
-    fn follow_var(&self, name: &str, from: From, depth: usize, out: &mut Vec<String>) {
+    fn follow_var(&self, name: &str, from: From, depth: usize, out: &mut Vec<Target>) {
         let Some((parent, call_seg)) = split_last_module(from.module) else {
             return; // root variables come from outside: no resource behind them
         };
@@ -192,10 +298,9 @@ impl<'c> Resolver<'c> {
             return;
         };
         let refs = references(call.expressions.get(name));
-        let key = module_key.unwrap_or("");
         let next = From {
             module: parent,
-            key,
+            key: Some(module_key.unwrap_or("")),
             base: "",
             single: from.single,
         };
@@ -209,7 +314,7 @@ impl<'c> Resolver<'c> {
         output: &str,
         from: From,
         depth: usize,
-        out: &mut Vec<String>,
+        out: &mut Vec<Target>,
     ) {
         let (call_name, key) = split_key(call_seg);
         let Some(call) = self.call(from.module, call_name) else {
@@ -232,7 +337,7 @@ impl<'c> Resolver<'c> {
         for module in &targets {
             let next = From {
                 module,
-                key: "",
+                key: Some(""),
                 base: "",
                 single: false,
             };
@@ -426,54 +531,107 @@ mod tests {
         r.iter().map(|s| s.to_string()).collect()
     }
 
+    fn addrs(a: &[&str]) -> Vec<Target> {
+        a.iter().map(|s| Target::Addr(s.to_string())).collect()
+    }
+
+    fn one_of(base: &str, a: &[&str]) -> Vec<Target> {
+        vec![Target::OneOf {
+            base: base.to_string(),
+            addrs: a.iter().map(|s| s.to_string()).collect(),
+        }]
+    }
+
     #[test]
-    fn count_references_pick_the_matching_instance_or_all() {
+    fn count_references_pick_the_matching_instance_one_of_or_all() {
         let cfg = config();
         let mut r = Resolver::new(&cfg);
         for k in ["[0]", "[1]"] {
             r.add_instance("aws_subnet.s", k);
             r.add_instance("aws_instance.i", k);
         }
+        for k in ["[0]", "[1]", "[2]"] {
+            r.add_instance("aws_security_group_rule.r", k);
+        }
         r.add_instance("aws_instance.one", "");
         let from = |key, base, single| From {
             module: "",
-            key,
+            key: Some(key),
             base,
             single,
         };
+        let both = ["aws_subnet.s[0]", "aws_subnet.s[1]"];
         // `aws_subnet.s[count.index].id`
         let got = r.resolve(
             &refs(&["aws_subnet.s", "count.index"]),
             from("[1]", "aws_instance.i", true),
         );
-        assert_eq!(got, ["aws_subnet.s[1]"]);
+        assert_eq!(got, addrs(&["aws_subnet.s[1]"]));
         // `aws_subnet.s[0].id`
         let got = r.resolve(
             &refs(&["aws_subnet.s[0].id", "aws_subnet.s[0]", "aws_subnet.s"]),
             from("[1]", "aws_instance.i", true),
         );
-        assert_eq!(got, ["aws_subnet.s[0]"]);
+        assert_eq!(got, addrs(&["aws_subnet.s[0]"]));
         // A bare reference from a resource with the same count, single-valued: same key.
         let got = r.resolve(
             &refs(&["aws_subnet.s"]),
             from("[1]", "aws_instance.i", true),
         );
-        assert_eq!(got, ["aws_subnet.s[1]"]);
+        assert_eq!(got, addrs(&["aws_subnet.s[1]"]));
         // The same into a list attribute (`aws_subnet.s[*].id`): every instance.
         let got = r.resolve(
             &refs(&["aws_subnet.s"]),
             from("[1]", "aws_instance.i", false),
         );
-        assert_eq!(got, ["aws_subnet.s[0]", "aws_subnet.s[1]"]);
-        // From a resource without count: every instance.
+        assert_eq!(got, addrs(&both));
+        // From a resource without count, single-valued: one of them, which is not known.
         let got = r.resolve(&refs(&["aws_subnet.s"]), from("", "aws_instance.one", true));
-        assert_eq!(got, ["aws_subnet.s[0]", "aws_subnet.s[1]"]);
+        assert_eq!(got, one_of("aws_subnet.s", &both));
+        // `aws_subnet.s[local.map[count.index]].id` from a resource with other keys: the
+        // key is computed, so even `[1]` existing on both sides does not make it `s[1]`.
+        let computed = refs(&["aws_subnet.s", "local.map", "count.index"]);
+        let got = r.resolve(&computed, from("[1]", "aws_security_group_rule.r", true));
+        assert_eq!(got, one_of("aws_subnet.s", &both));
+        // ...but from a resource with exactly the same keys, the own key is meant.
+        let got = r.resolve(&computed, from("[1]", "aws_instance.i", true));
+        assert_eq!(got, addrs(&["aws_subnet.s[1]"]));
+        // An own key the target lacks: one of them (single) or all (list).
+        let plain = refs(&["aws_subnet.s", "count.index"]);
+        let got = r.resolve(&plain, from("[2]", "aws_security_group_rule.r", true));
+        assert_eq!(got, one_of("aws_subnet.s", &both));
+        let got = r.resolve(&plain, from("[2]", "aws_security_group_rule.r", false));
+        assert_eq!(got, addrs(&both));
         // Not resources.
         let got = r.resolve(
             &refs(&["var.x", "local.y", "data.aws_vpc.v.id", "path.module"]),
             from("", "", false),
         );
         assert!(got.is_empty());
+    }
+
+    #[test]
+    fn a_template_is_shared_by_every_instance() {
+        let cfg = config();
+        let mut r = Resolver::new(&cfg);
+        for k in ["[0]", "[1]"] {
+            r.add_instance("aws_subnet.s", k);
+            r.add_instance("aws_instance.i", k);
+        }
+        let from = From {
+            module: "",
+            key: None,
+            base: "aws_instance.i",
+            single: true,
+        };
+        let template = r.template(&refs(&["aws_subnet.s", "count.index"]), from);
+        assert!(matches!(template.as_slice(), [Target::Own { .. }]));
+        for k in ["[0]", "[1]"] {
+            assert_eq!(
+                r.instantiate(&template, k),
+                addrs(&[&format!("aws_subnet.s{k}")])
+            );
+        }
     }
 
     #[test]
@@ -485,21 +643,21 @@ mod tests {
         r.add_module_instance("module.net");
         let root = From {
             module: "",
-            key: "",
+            key: Some(""),
             base: "",
             single: false,
         };
         let got = r.resolve(&refs(&["module.net.ids", "module.net"]), root);
         assert_eq!(
             got,
-            ["module.net.aws_subnet.s[0]", "module.net.aws_subnet.s[1]"]
+            addrs(&["module.net.aws_subnet.s[0]", "module.net.aws_subnet.s[1]"])
         );
         let got = r.resolve(&refs(&["module.net.first", "module.net"]), root);
-        assert_eq!(got, ["module.net.aws_subnet.s[0]"]);
+        assert_eq!(got, addrs(&["module.net.aws_subnet.s[0]"]));
         // A variable set to a constant names no resource.
         let inside = From {
             module: "module.net",
-            key: "",
+            key: Some(""),
             base: "",
             single: false,
         };

@@ -1064,3 +1064,93 @@ fn unknown_nacl_numbers_and_actions_are_not_errors() {
         ]
     );
 }
+
+/// `security_group_id = aws_security_group.tier[local.rules[count.index].tier].id`: the plan
+/// cannot say which tier each rule joins, so the rules go to one stand-in group that every
+/// member of any tier also belongs to, and one warning says so. Before, every such rule
+/// silently landed on `tier[0]`.
+#[test]
+fn computed_keys_go_to_a_stand_in_group() {
+    let mut resources = vec![serde_json::json!({"address":"aws_vpc.v","mode":"managed",
+        "type":"aws_vpc","name":"v","values":{"cidr_block":"10.0.0.0/16"}})];
+    let mut changes = vec![serde_json::json!({"address":"aws_vpc.v",
+        "change":{"actions":["create"],"after_unknown":{"id":true}}})];
+    let mut add =
+        |kind: &str, name: &str, i: usize, values: serde_json::Value, unknown: &[&str]| {
+            let address = format!("{kind}.{name}[{i}]");
+            resources.push(
+                serde_json::json!({"address": address, "mode":"managed","type":kind,
+            "name":name,"index":i,"values":values}),
+            );
+            let after: serde_json::Map<String, serde_json::Value> = unknown
+                .iter()
+                .map(|u| (u.to_string(), serde_json::Value::Bool(true)))
+                .collect();
+            changes.push(serde_json::json!({"address": address,
+            "change":{"actions":["create"],"after_unknown":after}}));
+        };
+    for i in 0..3 {
+        let values = serde_json::json!({"name": format!("tier{i}"), "ingress": [], "egress": []});
+        add("aws_security_group", "tier", i, values, &["id", "vpc_id"]);
+        let values = serde_json::json!({"private_ip": format!("10.0.1.{}", 10 + i)});
+        add(
+            "aws_instance",
+            "app",
+            i,
+            values,
+            &["id", "vpc_security_group_ids"],
+        );
+    }
+    for (i, port) in [22, 3389].into_iter().enumerate() {
+        let values = serde_json::json!({"type":"ingress","protocol":"tcp","from_port":port,
+            "to_port":port,"cidr_blocks":["0.0.0.0/0"]});
+        add(
+            "aws_security_group_rule",
+            "r",
+            i,
+            values,
+            &["id", "security_group_id"],
+        );
+    }
+    let refs = |r: &[&str]| serde_json::json!({ "references": r });
+    let plan = serde_json::json!({"format_version":"1.2",
+        "planned_values":{"root_module":{"resources":resources}},
+        "resource_changes":changes,
+        "configuration":{"root_module":{"resources":[
+            {"address":"aws_vpc.v","expressions":{}},
+            {"address":"aws_security_group.tier","expressions":{
+                "vpc_id": refs(&["aws_vpc.v.id", "aws_vpc.v"])}},
+            {"address":"aws_instance.app","expressions":{
+                "vpc_security_group_ids": refs(&["aws_security_group.tier", "count.index"])}},
+            {"address":"aws_security_group_rule.r","expressions":{
+                "security_group_id": refs(&["aws_security_group.tier", "local.rules", "count.index"])}}]}}});
+    let e = load_str(&plan.to_string()).unwrap();
+    let stand_in = "aws_security_group.tier[?]";
+    assert_eq!(
+        rules(group(&e, stand_in), Direction::Ingress),
+        ["tcp port 22 0.0.0.0/0", "tcp port 3389 0.0.0.0/0"]
+    );
+    assert_eq!(group(&e, stand_in).vpc_id, "aws_vpc.v");
+    for i in 0..3 {
+        let tier = format!("aws_security_group.tier[{i}]");
+        assert!(
+            rules(group(&e, &tier), Direction::Ingress).is_empty(),
+            "{tier}"
+        );
+        let app = e
+            .instances
+            .get_by_id(&format!("aws_instance.app[{i}]"))
+            .unwrap();
+        assert_eq!(app.group_ids, [tier.as_str(), stand_in]);
+    }
+    let warned: Vec<&str> = e.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(
+        warned[0].starts_with(
+            "aws_security_group_rule.r: an id attribute names one of the 3 instances of \
+             aws_security_group.tier"
+        ),
+        "{}",
+        warned[0]
+    );
+}

@@ -5,6 +5,7 @@
 mod compute;
 mod network;
 mod security;
+pub use security::GROUPS;
 mod services;
 
 use std::str::FromStr;

@@ -214,6 +214,7 @@ fn attach_rules(
     o: &Obj,
     unknown: Vec<String>,
 ) -> Result<(), LoadError> {
+    crate::load::terraform::stand_in::ensure_group(ctx, group);
     let mut rules = Vec::new();
     push_rules(&mut rules, dir, spec, peers, o)?;
     let rule_id = o.string("security_group_rule_id")?;

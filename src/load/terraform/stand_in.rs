@@ -1,0 +1,149 @@
+//! Stand-ins for "one of these instances, unknown which".
+//!
+//! `security_group_id = aws_security_group.tier[local.rules[count.index].to].id` is a common
+//! way to spread rules over groups, and a plan cannot say which group each rule gets: the
+//! key comes from a local value, and the JSON records only that the expression references
+//! `aws_security_group.tier`, `local.rules` and `count.index`. Taking the first instance
+//! (what vpclint did before) silently moves every rule to `tier[0]`; attaching the rule to
+//! every instance multiplies it (and its findings) by the number of instances.
+//!
+//! Instead the rule goes to one stand-in group, `…aws_security_group.tier[?]`, that every
+//! member of any candidate also belongs to. Its rules are checked and reported once, at
+//! their own `.tf` block, and reachability over-approximates: what the real group admits,
+//! the stand-in admits to every candidate's members. Other resource types cannot be
+//! stood in for (an interface lives in one subnet): there the first candidate is used.
+//! Each stand-in is reported once, with the resources that name it.
+
+use std::collections::HashMap;
+
+use super::convert::GROUPS;
+use super::links::Ctx;
+use crate::model::{Meta, SecurityGroup};
+
+/// Whether one-of-several links of this type get a stand-in object.
+pub fn stands_in(kind: &str) -> bool {
+    GROUPS.contains(&kind)
+}
+
+/// Creates the stand-in group `id` if `id` names one and it does not exist yet.
+pub fn ensure_group(ctx: &mut Ctx, id: &str) {
+    if ctx.estate.security_groups.get_by_id(id).is_some() {
+        return;
+    }
+    let candidates = match ctx.stand_ins.borrow().get(id) {
+        Some(s) if stands_in(&s.kind) => s.candidates.clone(),
+        _ => return,
+    };
+    let groups: Vec<&SecurityGroup> = candidates
+        .iter()
+        .filter_map(|c| ctx.estate.security_groups.get_by_id(c))
+        .collect();
+    let Some(first) = groups.first() else {
+        return;
+    };
+    // The candidates of one counted resource share a VPC unless the key picks it.
+    let vpc_id = if groups.iter().all(|g| g.vpc_id == first.vpc_id) {
+        first.vpc_id.clone()
+    } else {
+        String::new()
+    };
+    let mut meta = Meta::new(id, first.meta.source.clone());
+    meta.address = Some(id.to_string());
+    meta.region = first.meta.region.clone();
+    meta.owner_id = first.meta.owner_id.clone();
+    meta.unknown = vec!["id".to_string()];
+    let group = SecurityGroup {
+        meta,
+        name: id.to_string(),
+        description: format!(
+            "stands in for one of {} security groups, chosen by a key the plan does not record",
+            candidates.len()
+        ),
+        vpc_id,
+        ingress: Vec::new(),
+        egress: Vec::new(),
+    };
+    ctx.estate.security_groups.insert(id, group);
+}
+
+/// After every resource is converted: the stand-in groups that only appear as rule peers
+/// exist too, every member of a candidate is a member of its stand-ins, and each stand-in
+/// is reported once.
+pub fn finish(ctx: &mut Ctx) {
+    let ids: Vec<String> = ctx.stand_ins.borrow().keys().cloned().collect();
+    if ids.is_empty() {
+        return;
+    }
+    for id in &ids {
+        ensure_group(ctx, id);
+    }
+    add_members(ctx);
+    let path = ctx.err.path.clone();
+    let messages: Vec<String> = ctx
+        .stand_ins
+        .borrow()
+        .iter()
+        .map(|(id, s)| message(id, s))
+        .collect();
+    for m in messages {
+        ctx.estate.warn(path.clone(), m);
+    }
+}
+
+fn message(id: &str, s: &super::links::StandIn) -> String {
+    let by: Vec<&str> = s.referrers.iter().map(String::as_str).collect();
+    let base = id.trim_end_matches("[?]");
+    let what = format!(
+        "{}: an id attribute names one of the {} instances of {base} by a key the plan does \
+         not record (computed from `count.index`, a local, a variable or `each.value`)",
+        by.join(", "),
+        s.candidates.len()
+    );
+    if stands_in(&s.kind) {
+        format!(
+            "{what}; vpclint attaches such rules to the stand-in group `{id}`, whose members \
+             are the members of every candidate, so reachability may be wider than after \
+             apply (run on the state for exact answers)"
+        )
+    } else {
+        let first = s.candidates.first().map(String::as_str).unwrap_or("");
+        format!("{what}; vpclint used the first, {first} (run on the state for exact answers)")
+    }
+}
+
+/// Every interface, instance, load balancer and database in a candidate group is also in
+/// the candidate's stand-ins.
+fn add_members(ctx: &mut Ctx) {
+    let mut by_candidate: HashMap<String, Vec<String>> = HashMap::new();
+    for (id, s) in ctx.stand_ins.borrow().iter() {
+        if !stands_in(&s.kind) {
+            continue;
+        }
+        for c in &s.candidates {
+            by_candidate.entry(c.clone()).or_default().push(id.clone());
+        }
+    }
+    let widen = |groups: &mut Vec<String>| {
+        let extra: Vec<String> = groups
+            .iter()
+            .filter_map(|g| by_candidate.get(g))
+            .flatten()
+            .filter(|s| !groups.contains(s))
+            .cloned()
+            .collect();
+        for s in extra {
+            if !groups.contains(&s) {
+                groups.push(s);
+            }
+        }
+    };
+    let e = &mut *ctx.estate;
+    e.interfaces
+        .iter_mut()
+        .for_each(|x| widen(&mut x.group_ids));
+    e.instances.iter_mut().for_each(|x| widen(&mut x.group_ids));
+    e.load_balancers
+        .iter_mut()
+        .for_each(|x| widen(&mut x.group_ids));
+    e.databases.iter_mut().for_each(|x| widen(&mut x.group_ids));
+}
