@@ -1070,8 +1070,9 @@ mod tests {
         let text = plan.to_string();
         let estate = crate::load::load_texts(vec![("plan.json".into(), text)])
             .expect("generated plan loads");
-        // The new segment picks instances by computed keys (`tier[local.rules[count.index]]`,
-        // `aws_subnet.private[count.index % 12]`): the loader says so, once per target.
+        // The new segment picks instances by computed keys (`tier[local.rules[count.index]]`)
+        // and by `count.index` past the last target (`aws_subnet.private[count.index % 12]`):
+        // the loader says so, once per target.
         let warned: Vec<&str> = estate.warnings.iter().map(|w| w.message.as_str()).collect();
         let stand_in = r#"module.segment["s01"].aws_security_group.tier[?]"#;
         assert_eq!(warned.len(), 4, "{warned:#?}");
@@ -1085,9 +1086,11 @@ mod tests {
             "aws_subnet.private",
             "aws_subnet.public",
         ] {
-            let first = format!(r#"vpclint used the first, module.segment["s01"].{target}[0]"#);
+            let wrapped = format!(
+                r#"goes past the last instance of module.segment["s01"].{target}; vpclint assumed it wraps around"#
+            );
             assert_eq!(
-                warned.iter().filter(|w| w.contains(&first)).count(),
+                warned.iter().filter(|w| w.contains(&wrapped)).count(),
                 1,
                 "{target}"
             );

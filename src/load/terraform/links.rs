@@ -41,6 +41,8 @@ pub struct Ctx<'e, 'c> {
     links: RefCell<HashMap<LinkKey, LinksByBase>>,
     /// Stand-in id (`…aws_security_group.tier[?]`) → what it stands for.
     pub stand_ins: RefCell<BTreeMap<String, StandIn>>,
+    /// Base address → referencing resource bases whose `count.index` was wrapped around it.
+    pub wraps: RefCell<BTreeMap<String, BTreeSet<String>>>,
 }
 
 /// The expression (by address: configuration expressions live as long as the context),
@@ -159,6 +161,7 @@ impl<'e, 'c> Ctx<'e, 'c> {
             later: Later::default(),
             links: RefCell::new(HashMap::new()),
             stand_ins: RefCell::new(BTreeMap::new()),
+            wraps: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -410,7 +413,18 @@ impl<'e, 'c> Ctx<'e, 'c> {
         match link {
             Link::Fixed(kind, id) => out.push((kind.clone(), id.clone())),
             Link::Own { base, otherwise } => {
-                let own = self.resolver.own(base, &res.inst.key);
+                let key = &res.inst.key;
+                let one_of = matches!(otherwise.as_slice(), [Link::OneOf { .. }]);
+                let wrapped = || {
+                    let addr = one_of.then(|| self.resolver.wrapped(base, key)).flatten()?;
+                    self.wraps
+                        .borrow_mut()
+                        .entry(base.clone())
+                        .or_default()
+                        .insert(res.inst.base.clone());
+                    Some(addr)
+                };
+                let own = self.resolver.own(base, key).or_else(wrapped);
                 let found = own.and_then(|a| Some((self.kinds.get(&a)?, self.ids.get(&a)?)));
                 match found {
                     Some((kind, id)) => out.push((kind.clone(), id.clone())),

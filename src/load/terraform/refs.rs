@@ -12,6 +12,8 @@
 //! - the instance with the referencing resource's own key when the expression iterates
 //!   (`count.index`, `each.*`) and nothing else could compute the key, or when both resources
 //!   have exactly the same instance keys (`count = length(var.azs)` on both sides);
+//!   With more referencing instances than targets (`element(aws_subnet.s[*].id, count.index)`,
+//!   `aws_subnet.s[count.index % 3]`), an id attribute gets `count.index` wrapped around.
 //! - otherwise, for an attribute holding one id, **one of** the instances, chosen by a value
 //!   (a local, a variable, `each.value`) that a plan does not record: [`Target::OneOf`], which
 //!   the converters turn into a stand-in that over-approximates every candidate;
@@ -181,10 +183,14 @@ impl<'c> Resolver<'c> {
         let mut out = Vec::new();
         for t in template {
             match t {
-                Target::Own { base, otherwise } => match self.own(base, key) {
-                    Some(addr) => out.push(Target::Addr(addr)),
-                    None => out.extend(otherwise.iter().cloned()),
-                },
+                Target::Own { base, otherwise } => {
+                    let one_of = matches!(otherwise.as_slice(), [Target::OneOf { .. }]);
+                    let wrapped = || one_of.then(|| self.wrapped(base, key)).flatten();
+                    match self.own(base, key).or_else(wrapped) {
+                        Some(addr) => out.push(Target::Addr(addr)),
+                        None => out.extend(otherwise.iter().cloned()),
+                    }
+                }
                 other => out.push(other.clone()),
             }
         }
@@ -196,6 +202,20 @@ impl<'c> Resolver<'c> {
     pub fn own(&self, base: &str, key: &str) -> Option<String> {
         let existing = self.instances.get(base)?;
         (!key.is_empty() && existing.iter().any(|k| k == key)).then(|| format!("{base}{key}"))
+    }
+
+    /// `base[k % n]` for the numeric key `[k]` when `base` has exactly the keys `[0]`..`[n-1]`:
+    /// the instance `element(list, count.index)` or `list[count.index % n]` picks when
+    /// the referencing resource has more instances than `base`.
+    pub fn wrapped(&self, base: &str, key: &str) -> Option<String> {
+        let existing = self.instances.get(base)?;
+        let index =
+            |key: &str| -> Option<usize> { key.strip_prefix('[')?.strip_suffix(']')?.parse().ok() };
+        let k = index(key)?;
+        let n = existing.len();
+        // Instance keys are unique, so n keys all below n are exactly 0..n.
+        let numbered = existing.iter().all(|e| index(e).is_some_and(|i| i < n));
+        (n > 0 && numbered).then(|| format!("{base}[{}]", k % n))
     }
 
     fn resolve_into(&self, refs: &[String], from: From, depth: usize, out: &mut Vec<Target>) {
@@ -596,12 +616,22 @@ mod tests {
         // ...but from a resource with exactly the same keys, the own key is meant.
         let got = r.resolve(&computed, from("[1]", "aws_instance.i", true));
         assert_eq!(got, addrs(&["aws_subnet.s[1]"]));
-        // An own key the target lacks: one of them (single) or all (list).
+        // An own key the target lacks: wrapped around (single, as `element()` does) or
+        // every instance (list).
         let plain = refs(&["aws_subnet.s", "count.index"]);
         let got = r.resolve(&plain, from("[2]", "aws_security_group_rule.r", true));
-        assert_eq!(got, one_of("aws_subnet.s", &both));
+        assert_eq!(got, addrs(&["aws_subnet.s[0]"]));
         let got = r.resolve(&plain, from("[2]", "aws_security_group_rule.r", false));
         assert_eq!(got, addrs(&both));
+        // Keys that are not 0..n cannot wrap: one of them.
+        r.add_instance("aws_subnet.named", r#"["a"]"#);
+        r.add_instance("aws_subnet.named", r#"["b"]"#);
+        let got = r.resolve(
+            &refs(&["aws_subnet.named", "count.index"]),
+            from("[2]", "aws_security_group_rule.r", true),
+        );
+        let named = [r#"aws_subnet.named["a"]"#, r#"aws_subnet.named["b"]"#];
+        assert_eq!(got, one_of("aws_subnet.named", &named));
         // Not resources.
         let got = r.resolve(
             &refs(&["var.x", "local.y", "data.aws_vpc.v.id", "path.module"]),

@@ -70,6 +70,7 @@ pub fn ensure_group(ctx: &mut Ctx, id: &str) {
 /// exist too, every member of a candidate is a member of its stand-ins, and each stand-in
 /// is reported once.
 pub fn finish(ctx: &mut Ctx) {
+    report_wraps(ctx);
     let ids: Vec<String> = ctx.stand_ins.borrow().keys().cloned().collect();
     if ids.is_empty() {
         return;
@@ -84,6 +85,27 @@ pub fn finish(ctx: &mut Ctx) {
         .borrow()
         .iter()
         .map(|(id, s)| message(id, s))
+        .collect();
+    for m in messages {
+        ctx.estate.warn(path.clone(), m);
+    }
+}
+
+/// One warning per resource whose instances were picked with `count.index` wrapped around.
+fn report_wraps(ctx: &mut Ctx) {
+    let path = ctx.err.path.clone();
+    let messages: Vec<String> = ctx
+        .wraps
+        .borrow()
+        .iter()
+        .map(|(base, by)| {
+            let by: Vec<&str> = by.iter().map(String::as_str).collect();
+            format!(
+                "{}: `count.index` goes past the last instance of {base}; vpclint assumed it \
+                 wraps around (`count.index % n`, as `element()` does)",
+                by.join(", ")
+            )
+        })
         .collect();
     for m in messages {
         ctx.estate.warn(path.clone(), m);
