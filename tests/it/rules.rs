@@ -312,6 +312,89 @@ fn load_balancer_bypass_names_the_balancer_and_points_at_the_open_rule() {
     assert!(f.location.line.is_some());
 }
 
+/// (rule, resource, severity, message) of each finding, in report order.
+fn described(found: &[Finding]) -> Vec<(&str, &str, vpclint::rules::Severity, &str)> {
+    found
+        .iter()
+        .map(|f| {
+            let (rule, resource, message) = (&f.rule, &f.resource, &f.message);
+            (
+                rule.as_str(),
+                resource.as_str(),
+                f.severity,
+                message.as_str(),
+            )
+        })
+        .collect()
+}
+
+/// Review: an export with `describe-network-interfaces` (attachments naming the instances)
+/// and the target groups, but no `describe-instances`, had no instance subject, so VL031 and
+/// VL033 said nothing although `vpclint exposure` showed the targets reachable directly.
+#[test]
+fn reachability_rules_judge_instances_known_only_from_their_interfaces() {
+    use vpclint::rules::Severity::{High, Medium};
+    const FIXTURE: &str = "fixtures/rules/load-balancer-bypass/fail";
+    let copy = crate::support::edited_copy(Path::new(FIXTURE), |name, text| {
+        (name != "ec2-describe-instances.json").then_some(text)
+    });
+    let dir = copy.path().to_string_lossy().into_owned();
+    let exposed = "instance-exposed-to-internet";
+    let bypass = "load-balancer-bypass";
+    let expected = [
+        (
+            "VL031",
+            "i-0app1",
+            High,
+            "i-0app1 is reachable from the internet on tcp/8080 directly; tcp/8080 via load balancer web, from any public IPv4",
+        ),
+        (
+            "VL031",
+            "i-0app2",
+            High,
+            "i-0app2 is reachable from the internet on tcp/443 directly; tcp/8080 via load balancer web, from any public IPv4",
+        ),
+        (
+            "VL031",
+            "i-0lone",
+            High,
+            "i-0lone is reachable from the internet on tcp/8080 directly, from any public IPv4",
+        ),
+    ];
+    let without = findings_of(exposed, &dir);
+    assert_eq!(described(&without), expected, "{}", render(&without));
+    // With the instance records the findings are the same, once per instance: an instance
+    // in the inputs is never judged again through its interface.
+    let with = findings_of(exposed, FIXTURE);
+    assert_eq!(described(&with), expected, "{}", render(&with));
+
+    let found = findings_of(bypass, &dir);
+    assert_eq!(
+        described(&found),
+        [(
+            "VL033",
+            "i-0app1",
+            Medium,
+            "i-0app1 is a target of web but the internet also reaches it directly on tcp/8080, from any public IPv4"
+        )],
+        "{}",
+        render(&found)
+    );
+    let f = &found[0];
+    assert_eq!(
+        f.location.pointer.as_deref(),
+        Some("/SecurityGroups/1/IpPermissions/0/IpRanges/0")
+    );
+    // The interface the instance was found through is named.
+    assert_eq!(f.related, ["eni-app1"]);
+    assert_eq!(findings_of(bypass, FIXTURE).len(), 1);
+    // Without the record the finding points at the interface that names the instance.
+    assert_eq!(
+        without[0].location.pointer.as_deref(),
+        Some("/NetworkInterfaces/0")
+    );
+}
+
 #[test]
 fn nacl_return_traffic_is_graded_by_what_is_dropped() {
     let found = findings_of(
