@@ -439,6 +439,60 @@ fn nacl_return_traffic_is_graded_by_what_is_dropped() {
     );
 }
 
+/// The failing fixture of `nacl-blocks-return-traffic` with `acl-0udp` unassociated; when
+/// `default`, it also becomes its VPC's default ACL (and the real default an ordinary one).
+fn with_loose_udp_acl(default: bool) -> tempfile::TempDir {
+    let fixture = Path::new("fixtures/rules/nacl-blocks-return-traffic/fail");
+    crate::support::edited_copy(fixture, |name, text| {
+        if name != "ec2-describe-network-acls.json" {
+            return Some(text);
+        }
+        let mut doc: serde_json::Value = serde_json::from_str(&text).expect("ACL JSON");
+        for acl in doc["NetworkAcls"].as_array_mut().expect("NetworkAcls") {
+            let id = acl["NetworkAclId"].as_str().unwrap_or_default().to_string();
+            if id == "acl-0udp" {
+                acl["Associations"] = serde_json::json!([]);
+                acl["IsDefault"] = serde_json::json!(default);
+            } else if default && id == "acl-default-a" {
+                acl["IsDefault"] = serde_json::json!(false);
+            }
+        }
+        // One line per value, so findings keep the fixture's order.
+        serde_json::to_string_pretty(&doc).ok()
+    })
+}
+
+/// Review: an ACL associated with no subnet filters nothing, so what its replies would drop
+/// is no finding. Unassociated, `acl-0udp` leaves its subnet to the VPC's default ACL (allow
+/// all), and only the other two ACLs are reported.
+#[test]
+fn an_acl_that_no_subnet_uses_drops_nothing() {
+    use vpclint::rules::Severity::{Low, Medium};
+    let name = "nacl-blocks-return-traffic";
+    let loose = with_loose_udp_acl(false);
+    let found = findings_of(name, &loose.path().to_string_lossy());
+    assert_eq!(
+        graded(&found),
+        [("acl-0linux", Low), ("acl-0v6", Medium)],
+        "{}",
+        render(&found)
+    );
+    // A VPC's default ACL lists no association in hand-made exports, yet every subnet
+    // without one of its own uses it: still judged.
+    let default = with_loose_udp_acl(true);
+    let found = findings_of(name, &default.path().to_string_lossy());
+    assert_eq!(
+        graded(&found),
+        [
+            ("acl-0udp", Medium),
+            ("acl-0linux", Low),
+            ("acl-0v6", Medium)
+        ],
+        "{}",
+        render(&found)
+    );
+}
+
 /// VL001 and VL007 over `fixtures/reach/exposure-adjust`: (resource, severity, message).
 fn adjusted(ctx: &EvalContext) -> Vec<(String, vpclint::rules::Severity, String)> {
     let estate = load_paths(&[PathBuf::from("fixtures/reach/exposure-adjust")])
