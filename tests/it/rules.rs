@@ -493,6 +493,51 @@ fn an_acl_that_no_subnet_uses_drops_nothing() {
     );
 }
 
+/// Review: groups on interfaces of instances missing from the export were called unused.
+/// The passing fixture has groups used only by an interface attached to an instance that
+/// is not exported, a Lambda interface, a load balancer's interface and an endpoint's.
+#[test]
+fn unused_groups_count_every_interface_and_need_an_inventory() {
+    const PASS: &str = "fixtures/rules/unused-security-group/pass";
+    const FAIL: &str = "fixtures/rules/unused-security-group/fail";
+    let text = "rule VL900 who-uses\n  severity info\n  kind security-group\n  title \"t\"\n  when attached\n  message \"{users}\"\n  docs \"\"\"\nd\n\"\"\"\n";
+    let users_rule = compile(&Registry::builtin(), &[("t.vpl".into(), text.into())])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let estate = load_paths(&[PathBuf::from(PASS)]).unwrap_or_else(|e| panic!("{e}"));
+    let users: Vec<(String, String)> = run(&users_rule, &estate, &EvalContext::default())
+        .into_iter()
+        .map(|f| (f.resource, f.message))
+        .collect();
+    let pairs: Vec<(&str, &str)> = users
+        .iter()
+        .map(|(g, u)| (g.as_str(), u.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("sg-0used", "eni-0a1"),
+            ("sg-0db", "orders"),
+            ("sg-0app", "i-0notexported"),
+            ("sg-0lambda", "eni-0lambda"),
+            ("sg-0alb", "eni-0alb"),
+            ("sg-0endpoint", "eni-0endpoint"),
+        ]
+    );
+    let unused = |dir: &str| -> Vec<String> {
+        findings_of("unused-security-group", dir)
+            .into_iter()
+            .map(|f| f.resource)
+            .collect()
+    };
+    assert!(unused(PASS).is_empty());
+    assert_eq!(unused(FAIL), ["sg-0orphan", "sg-0referenced"]);
+    // Without interfaces or instances in the inputs nothing can be told unused.
+    let bare = crate::support::edited_copy(Path::new(FAIL), |name, text| {
+        (name != "ec2-describe-network-interfaces.json").then_some(text)
+    });
+    assert_eq!(unused(&bare.path().to_string_lossy()), Vec::<String>::new());
+}
+
 /// VL001 and VL007 over `fixtures/reach/exposure-adjust`: (resource, severity, message).
 fn adjusted(ctx: &EvalContext) -> Vec<(String, vpclint::rules::Severity, String)> {
     let estate = load_paths(&[PathBuf::from("fixtures/reach/exposure-adjust")])
