@@ -3,10 +3,15 @@
 //! dependencies.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    // Read when the script runs, not baked in when it is compiled (`env!`): a target
+    // directory copied from another checkout reuses the compiled script, which would then
+    // embed the other checkout's rule files.
+    let root =
+        std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from("."), PathBuf::from);
+    let dir = root.join("rules");
     println!("cargo:rerun-if-changed=rules");
     let mut files: Vec<_> = fs::read_dir(&dir)
         .map(|entries| {

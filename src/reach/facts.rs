@@ -53,11 +53,14 @@ impl ExposureFacts {
             .iter()
             .filter_map(|(id, rows)| Some((id.clone(), bypass(reach, rows)?)))
             .collect();
+        // An ACL associated with no subnet filters nothing: its gaps break no connection.
+        let in_use = reach.nacls_in_use();
         let reply_gaps = reach
             .estate
             .network_acls
-            .iter()
-            .filter_map(|acl| {
+            .indexed()
+            .filter(|(ix, _)| in_use.contains(&ix.index()))
+            .filter_map(|(_, acl)| {
                 let gaps = reply_gaps(acl);
                 Some((acl.meta.id.clone(), gap_hit(acl, &gaps)?))
             })

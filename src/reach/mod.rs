@@ -181,6 +181,49 @@ impl<'e> Reach<'e> {
         }
     }
 
+    /// Indices of the network ACLs that filter some subnet's traffic: those naming a subnet,
+    /// and a VPC's default ACL when a subnet the inputs know (listed, or named by an
+    /// interface, load balancer or database) falls back to it. Any other ACL filters
+    /// nothing until it is associated.
+    pub(crate) fn nacls_in_use(&self) -> HashSet<usize> {
+        let estate = self.estate;
+        let mut used: HashSet<usize> = estate
+            .network_acls
+            .indexed()
+            .filter(|(_, acl)| !acl.subnet_ids.is_empty())
+            .map(|(ix, _)| ix.index())
+            .collect();
+        let named = |ids: &'e [String], vpc: &'e str| ids.iter().map(move |s| (s.as_str(), vpc));
+        let subnets = estate
+            .subnets
+            .iter()
+            .map(|s| (s.meta.id.as_str(), s.vpc_id.as_str()))
+            .chain(
+                estate
+                    .interfaces
+                    .iter()
+                    .map(|e| (e.subnet_id.as_str(), e.vpc_id.as_str())),
+            )
+            .chain(
+                estate
+                    .load_balancers
+                    .iter()
+                    .flat_map(|l| named(&l.subnet_ids, &l.vpc_id)),
+            )
+            .chain(
+                estate
+                    .databases
+                    .iter()
+                    .flat_map(|d| named(&d.subnet_ids, d.vpc_id.as_deref().unwrap_or(""))),
+            );
+        for (subnet, vpc) in subnets {
+            if let Some(ix) = self.place(subnet, vpc).nacl {
+                used.insert(ix.index());
+            }
+        }
+        used
+    }
+
     pub(crate) fn nacl(&self, place: &Place) -> &CompiledNacl {
         place
             .nacl

@@ -167,8 +167,9 @@ pub struct EvalContext<'a> {
 /// Facts derived once per run from the estate, shared by all predicates.
 #[derive(Debug, Default)]
 pub struct Derived {
-    /// Groups used by an interface, instance, load balancer or database.
-    pub attached_groups: HashSet<String>,
+    /// The inputs list network interfaces or instances: what carries security groups. Without
+    /// either, a group nothing names may still be in use, so "unused" cannot be told.
+    pub usage_known: bool,
     /// Subnets whose route table has a route to an internet gateway.
     pub public_subnets: HashSet<String>,
     /// Subnet → id of the network ACL that applies to it.
@@ -180,7 +181,9 @@ pub struct Derived {
     /// Instance → public IPv4 addresses of its interfaces (so predicates never scan all
     /// interfaces per instance: exports can hold 100k of them).
     pub instance_public_ips: HashMap<String, Vec<String>>,
-    /// Group → users (instances, then interfaces without instance, load balancers, databases).
+    /// Group → users, each once: instances (listed, or named by an interface's attachment),
+    /// then interfaces without instance (load balancer, database, Lambda, NAT gateway and
+    /// endpoint interfaces), load balancers, databases.
     pub group_users: HashMap<String, Vec<String>>,
     /// Subnet → id of the route table that applies to it.
     pub subnet_table: HashMap<String, String>,
@@ -188,21 +191,11 @@ pub struct Derived {
 
 impl Derived {
     pub fn new(estate: &Estate) -> Derived {
-        let mut d = Derived::default();
-        let groups = estate
-            .interfaces
-            .iter()
-            .flat_map(|i| i.group_ids.iter())
-            .chain(estate.instances.iter().flat_map(|i| i.group_ids.iter()))
-            .chain(
-                estate
-                    .load_balancers
-                    .iter()
-                    .flat_map(|l| l.group_ids.iter()),
-            )
-            .chain(estate.databases.iter().flat_map(|b| b.group_ids.iter()));
-        d.attached_groups = groups.cloned().collect();
-        d.subnet_table = subnet_tables(estate);
+        let mut d = Derived {
+            usage_known: !estate.interfaces.is_empty() || !estate.instances.is_empty(),
+            subnet_table: subnet_tables(estate),
+            ..Derived::default()
+        };
         for subnet in estate.subnets.iter() {
             let public = d.route_table_of(estate, &subnet.meta.id).is_some_and(|t| {
                 t.routes
@@ -243,24 +236,37 @@ impl Derived {
     }
 }
 
+/// Every interface counts, whatever its kind: an export with `describe-network-interfaces` but
+/// no `describe-instances` still shows each group an instance uses, on the instance's
+/// interfaces (and an instance's secondary interfaces may carry groups its record omits).
 fn group_users(estate: &Estate) -> HashMap<String, Vec<String>> {
-    let mut users: HashMap<String, Vec<String>> = HashMap::new();
-    let mut add = |groups: &[String], user: &str| {
-        for g in groups {
-            users.entry(g.clone()).or_default().push(user.to_string());
-        }
-    };
-    for i in estate.instances.iter() {
-        add(&i.group_ids, &i.meta.id);
+    fn add<'e>(pairs: &mut Vec<(&'e str, &'e str)>, groups: &'e [String], user: &'e str) {
+        pairs.extend(groups.iter().map(|g| (g.as_str(), user)));
     }
-    for eni in estate.interfaces.iter().filter(|e| e.instance_id.is_none()) {
-        add(&eni.group_ids, &eni.meta.id);
+    let mut pairs = Vec::new();
+    for i in estate.instances.iter() {
+        add(&mut pairs, &i.group_ids, &i.meta.id);
+    }
+    for eni in estate.interfaces.iter() {
+        let user = eni.instance_id.as_deref().unwrap_or(&eni.meta.id);
+        add(&mut pairs, &eni.group_ids, user);
     }
     for lb in estate.load_balancers.iter() {
-        add(&lb.group_ids, &lb.name);
+        add(&mut pairs, &lb.group_ids, &lb.name);
     }
     for db in estate.databases.iter() {
-        add(&db.group_ids, &db.meta.id);
+        add(&mut pairs, &db.group_ids, &db.meta.id);
+    }
+    let mut users: HashMap<String, Vec<String>> = HashMap::new();
+    // A set beside the lists: the default group can have 100k users.
+    let mut seen = HashSet::new();
+    for (group, user) in pairs {
+        if seen.insert((group, user)) {
+            users
+                .entry(group.to_string())
+                .or_default()
+                .push(user.to_string());
+        }
     }
     users
 }

@@ -4,6 +4,8 @@
 //! (where a finding points when no predicate gives better evidence) and the `{fields}` that
 //! message templates may use.
 
+use std::collections::HashSet;
+
 use crate::model::{
     Database, ElasticIp, Estate, Instance, KeyPair, LoadBalancer, NaclEntry, NetworkAcl,
     NetworkInterface, PortSpec, Route, RouteDestination, RouteTable, SecurityGroup, SgRule, Source,
@@ -37,6 +39,15 @@ pub enum Subject<'e> {
     Vpc(&'e Vpc),
     Interface(&'e NetworkInterface),
     Instance(&'e Instance),
+    /// An instance the inputs name only in a network interface's attachment (an export
+    /// without `describe-instances`). The exposure map already reports such instances by
+    /// their id, so instance rules see them too; `interface` is the first one attached to
+    /// it, which gives its subnet and VPC. What only the instance record holds (state,
+    /// key pair, metadata options) is unknown.
+    UnlistedInstance {
+        id: &'e str,
+        interface: &'e NetworkInterface,
+    },
     LoadBalancer(&'e LoadBalancer),
     Database(&'e Database),
     ElasticIp(&'e ElasticIp),
@@ -142,7 +153,12 @@ pub fn subjects(estate: &Estate, kind: ResourceKind) -> Vec<Subject<'_>> {
             .collect(),
         ResourceKind::Vpc => estate.vpcs.iter().map(Subject::Vpc).collect(),
         ResourceKind::Interface => estate.interfaces.iter().map(Subject::Interface).collect(),
-        ResourceKind::Instance => estate.instances.iter().map(Subject::Instance).collect(),
+        ResourceKind::Instance => estate
+            .instances
+            .iter()
+            .map(Subject::Instance)
+            .chain(unlisted_instances(estate))
+            .collect(),
         ResourceKind::LoadBalancer => estate
             .load_balancers
             .iter()
@@ -154,6 +170,18 @@ pub fn subjects(estate: &Estate, kind: ResourceKind) -> Vec<Subject<'_>> {
         // Key files come from the key scan, not the estate: see `subjects_in`.
         ResourceKind::KeyFile => Vec::new(),
     }
+}
+
+/// Instances named by an interface's attachment but absent from the inputs, once each, in
+/// interface load order. A listed instance is never one of them, so no instance is judged
+/// twice.
+fn unlisted_instances(estate: &Estate) -> impl Iterator<Item = Subject<'_>> {
+    let mut seen = HashSet::new();
+    estate.interfaces.iter().filter_map(move |interface| {
+        let id = interface.instance_id.as_deref()?;
+        let unlisted = estate.instances.get_by_id(id).is_none() && seen.insert(id);
+        unlisted.then_some(Subject::UnlistedInstance { id, interface })
+    })
 }
 
 /// Every subject of `kind`: the estate's, and for key-file rules the keys the run's key
@@ -182,6 +210,7 @@ impl<'e> Subject<'e> {
             Subject::Vpc(v) => &v.meta.id,
             Subject::Interface(i) => &i.meta.id,
             Subject::Instance(i) => &i.meta.id,
+            Subject::UnlistedInstance { id, .. } => id,
             Subject::LoadBalancer(l) => &l.meta.id,
             Subject::Database(d) => &d.meta.id,
             Subject::ElasticIp(e) => &e.meta.id,
@@ -203,6 +232,7 @@ impl<'e> Subject<'e> {
             Subject::Vpc(v) => &v.meta.source,
             Subject::Interface(i) => &i.meta.source,
             Subject::Instance(i) => &i.meta.source,
+            Subject::UnlistedInstance { interface, .. } => &interface.meta.source,
             Subject::LoadBalancer(l) => &l.meta.source,
             Subject::Database(d) => &d.meta.source,
             Subject::ElasticIp(e) => &e.meta.source,
@@ -215,6 +245,8 @@ impl<'e> Subject<'e> {
     pub fn related(&self) -> Vec<String> {
         match self {
             Subject::SgRule { rule, .. } => rule.rule_id.iter().cloned().collect(),
+            // The finding names the instance; the interface is what the inputs hold of it.
+            Subject::UnlistedInstance { interface, .. } => vec![interface.meta.id.clone()],
             _ => Vec::new(),
         }
     }
@@ -297,6 +329,13 @@ impl<'e> Subject<'e> {
                 "vpc" => i.vpc_id.clone(),
                 "key-name" => i.key_name.clone(),
                 "public-ip" => i.public_ip.map(|a| a.to_string()),
+                _ => None,
+            },
+            Subject::UnlistedInstance { id, interface } => match name {
+                "instance" => Some(id.to_string()),
+                "subnet" => Some(interface.subnet_id.clone()),
+                "vpc" => Some(interface.vpc_id.clone()),
+                "public-ip" => interface.public_ips.first().map(|a| a.to_string()),
                 _ => None,
             },
             Subject::LoadBalancer(l) => match name {

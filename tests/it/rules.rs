@@ -312,6 +312,89 @@ fn load_balancer_bypass_names_the_balancer_and_points_at_the_open_rule() {
     assert!(f.location.line.is_some());
 }
 
+/// (rule, resource, severity, message) of each finding, in report order.
+fn described(found: &[Finding]) -> Vec<(&str, &str, vpclint::rules::Severity, &str)> {
+    found
+        .iter()
+        .map(|f| {
+            let (rule, resource, message) = (&f.rule, &f.resource, &f.message);
+            (
+                rule.as_str(),
+                resource.as_str(),
+                f.severity,
+                message.as_str(),
+            )
+        })
+        .collect()
+}
+
+/// Review: an export with `describe-network-interfaces` (attachments naming the instances)
+/// and the target groups, but no `describe-instances`, had no instance subject, so VL031 and
+/// VL033 said nothing although `vpclint exposure` showed the targets reachable directly.
+#[test]
+fn reachability_rules_judge_instances_known_only_from_their_interfaces() {
+    use vpclint::rules::Severity::{High, Medium};
+    const FIXTURE: &str = "fixtures/rules/load-balancer-bypass/fail";
+    let copy = crate::support::edited_copy(Path::new(FIXTURE), |name, text| {
+        (name != "ec2-describe-instances.json").then_some(text)
+    });
+    let dir = copy.path().to_string_lossy().into_owned();
+    let exposed = "instance-exposed-to-internet";
+    let bypass = "load-balancer-bypass";
+    let expected = [
+        (
+            "VL031",
+            "i-0app1",
+            High,
+            "i-0app1 is reachable from the internet on tcp/8080 directly; tcp/8080 via load balancer web, from any public IPv4",
+        ),
+        (
+            "VL031",
+            "i-0app2",
+            High,
+            "i-0app2 is reachable from the internet on tcp/443 directly; tcp/8080 via load balancer web, from any public IPv4",
+        ),
+        (
+            "VL031",
+            "i-0lone",
+            High,
+            "i-0lone is reachable from the internet on tcp/8080 directly, from any public IPv4",
+        ),
+    ];
+    let without = findings_of(exposed, &dir);
+    assert_eq!(described(&without), expected, "{}", render(&without));
+    // With the instance records the findings are the same, once per instance: an instance
+    // in the inputs is never judged again through its interface.
+    let with = findings_of(exposed, FIXTURE);
+    assert_eq!(described(&with), expected, "{}", render(&with));
+
+    let found = findings_of(bypass, &dir);
+    assert_eq!(
+        described(&found),
+        [(
+            "VL033",
+            "i-0app1",
+            Medium,
+            "i-0app1 is a target of web but the internet also reaches it directly on tcp/8080, from any public IPv4"
+        )],
+        "{}",
+        render(&found)
+    );
+    let f = &found[0];
+    assert_eq!(
+        f.location.pointer.as_deref(),
+        Some("/SecurityGroups/1/IpPermissions/0/IpRanges/0")
+    );
+    // The interface the instance was found through is named.
+    assert_eq!(f.related, ["eni-app1"]);
+    assert_eq!(findings_of(bypass, FIXTURE).len(), 1);
+    // Without the record the finding points at the interface that names the instance.
+    assert_eq!(
+        without[0].location.pointer.as_deref(),
+        Some("/NetworkInterfaces/0")
+    );
+}
+
 #[test]
 fn nacl_return_traffic_is_graded_by_what_is_dropped() {
     let found = findings_of(
@@ -354,6 +437,105 @@ fn nacl_return_traffic_is_graded_by_what_is_dropped() {
         udp.and_then(|f| f.location.pointer.as_deref()),
         Some("/NetworkAcls/1/Entries/3")
     );
+}
+
+/// The failing fixture of `nacl-blocks-return-traffic` with `acl-0udp` unassociated; when
+/// `default`, it also becomes its VPC's default ACL (and the real default an ordinary one).
+fn with_loose_udp_acl(default: bool) -> tempfile::TempDir {
+    let fixture = Path::new("fixtures/rules/nacl-blocks-return-traffic/fail");
+    crate::support::edited_copy(fixture, |name, text| {
+        if name != "ec2-describe-network-acls.json" {
+            return Some(text);
+        }
+        let mut doc: serde_json::Value = serde_json::from_str(&text).expect("ACL JSON");
+        for acl in doc["NetworkAcls"].as_array_mut().expect("NetworkAcls") {
+            let id = acl["NetworkAclId"].as_str().unwrap_or_default().to_string();
+            if id == "acl-0udp" {
+                acl["Associations"] = serde_json::json!([]);
+                acl["IsDefault"] = serde_json::json!(default);
+            } else if default && id == "acl-default-a" {
+                acl["IsDefault"] = serde_json::json!(false);
+            }
+        }
+        // One line per value, so findings keep the fixture's order.
+        serde_json::to_string_pretty(&doc).ok()
+    })
+}
+
+/// Review: an ACL associated with no subnet filters nothing, so what its replies would drop
+/// is no finding. Unassociated, `acl-0udp` leaves its subnet to the VPC's default ACL (allow
+/// all), and only the other two ACLs are reported.
+#[test]
+fn an_acl_that_no_subnet_uses_drops_nothing() {
+    use vpclint::rules::Severity::{Low, Medium};
+    let name = "nacl-blocks-return-traffic";
+    let loose = with_loose_udp_acl(false);
+    let found = findings_of(name, &loose.path().to_string_lossy());
+    assert_eq!(
+        graded(&found),
+        [("acl-0linux", Low), ("acl-0v6", Medium)],
+        "{}",
+        render(&found)
+    );
+    // A VPC's default ACL lists no association in hand-made exports, yet every subnet
+    // without one of its own uses it: still judged.
+    let default = with_loose_udp_acl(true);
+    let found = findings_of(name, &default.path().to_string_lossy());
+    assert_eq!(
+        graded(&found),
+        [
+            ("acl-0udp", Medium),
+            ("acl-0linux", Low),
+            ("acl-0v6", Medium)
+        ],
+        "{}",
+        render(&found)
+    );
+}
+
+/// Review: groups on interfaces of instances missing from the export were called unused.
+/// The passing fixture has groups used only by an interface attached to an instance that
+/// is not exported, a Lambda interface, a load balancer's interface and an endpoint's.
+#[test]
+fn unused_groups_count_every_interface_and_need_an_inventory() {
+    const PASS: &str = "fixtures/rules/unused-security-group/pass";
+    const FAIL: &str = "fixtures/rules/unused-security-group/fail";
+    let text = "rule VL900 who-uses\n  severity info\n  kind security-group\n  title \"t\"\n  when attached\n  message \"{users}\"\n  docs \"\"\"\nd\n\"\"\"\n";
+    let users_rule = compile(&Registry::builtin(), &[("t.vpl".into(), text.into())])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let estate = load_paths(&[PathBuf::from(PASS)]).unwrap_or_else(|e| panic!("{e}"));
+    let users: Vec<(String, String)> = run(&users_rule, &estate, &EvalContext::default())
+        .into_iter()
+        .map(|f| (f.resource, f.message))
+        .collect();
+    let pairs: Vec<(&str, &str)> = users
+        .iter()
+        .map(|(g, u)| (g.as_str(), u.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("sg-0used", "eni-0a1"),
+            ("sg-0db", "orders"),
+            ("sg-0app", "i-0notexported"),
+            ("sg-0lambda", "eni-0lambda"),
+            ("sg-0alb", "eni-0alb"),
+            ("sg-0endpoint", "eni-0endpoint"),
+        ]
+    );
+    let unused = |dir: &str| -> Vec<String> {
+        findings_of("unused-security-group", dir)
+            .into_iter()
+            .map(|f| f.resource)
+            .collect()
+    };
+    assert!(unused(PASS).is_empty());
+    assert_eq!(unused(FAIL), ["sg-0orphan", "sg-0referenced"]);
+    // Without interfaces or instances in the inputs nothing can be told unused.
+    let bare = crate::support::edited_copy(Path::new(FAIL), |name, text| {
+        (name != "ec2-describe-network-interfaces.json").then_some(text)
+    });
+    assert_eq!(unused(&bare.path().to_string_lossy()), Vec::<String>::new());
 }
 
 /// VL001 and VL007 over `fixtures/reach/exposure-adjust`: (resource, severity, message).

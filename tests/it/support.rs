@@ -57,6 +57,25 @@ pub fn key_tree(fixture: &std::path::Path) -> tempfile::TempDir {
     tmp
 }
 
+/// A copy of a flat fixture folder in a fresh temporary folder, each file passed through
+/// `edit(file name, text)`: `None` leaves the file out (an export without that `describe-*`
+/// command), `Some` writes the text given.
+pub fn edited_copy(
+    fixture: &std::path::Path,
+    edit: impl Fn(&str, String) -> Option<String>,
+) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    for entry in std::fs::read_dir(fixture).expect("read fixture folder") {
+        let entry = entry.expect("fixture entry");
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(entry.path()).expect("read fixture file");
+        if let Some(text) = edit(&name, text) {
+            std::fs::write(tmp.path().join(&name), text).expect("write fixture copy");
+        }
+    }
+    tmp
+}
+
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).expect("create folder");
     for entry in std::fs::read_dir(from).expect("read fixture folder") {

@@ -172,6 +172,13 @@ pub const PREDICATES: &[PredicateDef] = &[
         "in use by an interface, instance, load balancer, database or subnet",
         network::attached,
     ),
+    p(
+        "usage known",
+        &[K::SecurityGroup],
+        &[],
+        "the inputs list network interfaces or instances, so a group without users is unused",
+        network::usage_known,
+    ),
     // Subnets, routes, VPCs.
     p(
         "public",

@@ -14,16 +14,11 @@ pub fn default(s: &Subject<'_>, _: &[Arg], _: &Env<'_>) -> Verdict {
     })
 }
 
-/// In use: a group on an interface, instance, load balancer or database; an ACL with
-/// subnets; an elastic IP with an association.
+/// In use: a group on an interface (of any kind), instance, load balancer or database; an
+/// ACL with subnets; an elastic IP with an association.
 pub fn attached(s: &Subject<'_>, _: &[Arg], env: &Env<'_>) -> Verdict {
     let users: Vec<String> = match s {
-        Subject::SecurityGroup(g) => {
-            if !env.derived.attached_groups.contains(&g.meta.id) {
-                return Verdict::no();
-            }
-            env.derived.users_of(&g.meta.id).to_vec()
-        }
+        Subject::SecurityGroup(g) => env.derived.users_of(&g.meta.id).to_vec(),
         Subject::NetworkAcl(a) => a.subnet_ids.clone(),
         Subject::ElasticIp(e) => e
             .association_id
@@ -139,6 +134,12 @@ pub fn wider_than_peer(s: &Subject<'_>, _: &[Arg], env: &Env<'_>) -> Verdict {
     let inside = peer_cidrs.iter().any(|c| c.contains(dest));
     let text: Vec<String> = peer_cidrs.iter().map(|c| c.to_string()).collect();
     Verdict::from(!inside).with_fact("peer-cidrs", text.join(", "))
+}
+
+/// Whether "no user" means unused: the inputs list interfaces or instances. Without both,
+/// every group would look unused, however busy the account.
+pub fn usage_known(s: &Subject<'_>, _: &[Arg], env: &Env<'_>) -> Verdict {
+    Verdict::from(matches!(s, Subject::SecurityGroup(_)) && env.derived.usage_known)
 }
 
 pub fn vpc_in_use(s: &Subject<'_>, _: &[Arg], env: &Env<'_>) -> Verdict {

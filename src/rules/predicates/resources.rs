@@ -16,6 +16,17 @@ pub fn public_ip(s: &Subject<'_>, _: &[Arg], env: &Env<'_>) -> Verdict {
             ips.dedup();
             ips
         }
+        Subject::UnlistedInstance { id, .. } => {
+            let mut ips = env
+                .derived
+                .instance_public_ips
+                .get(*id)
+                .cloned()
+                .unwrap_or_default();
+            ips.sort();
+            ips.dedup();
+            ips
+        }
         _ => Vec::new(),
     };
     Verdict::from(!ips.is_empty()).with_fact("public-ips", ips.join(", "))
@@ -24,7 +35,9 @@ pub fn public_ip(s: &Subject<'_>, _: &[Arg], env: &Env<'_>) -> Verdict {
 pub fn in_public_subnet(s: &Subject<'_>, _: &[Arg], env: &Env<'_>) -> Verdict {
     let subnets: Vec<&str> = match s {
         Subject::Instance(i) => i.subnet_id.iter().map(String::as_str).collect(),
-        Subject::Interface(i) => vec![i.subnet_id.as_str()],
+        Subject::Interface(i) | Subject::UnlistedInstance { interface: i, .. } => {
+            vec![i.subnet_id.as_str()]
+        }
         Subject::Database(d) => {
             let mut ids: Vec<&str> = d.subnet_ids.iter().map(String::as_str).collect();
             if let Some(g) = d
@@ -53,13 +66,20 @@ pub fn in_public_subnet(s: &Subject<'_>, _: &[Arg], env: &Env<'_>) -> Verdict {
     v
 }
 
+/// An instance known only from an interface attachment has no known state: live, as an
+/// instance record without `State` is (the reading that does not hide exposure).
 pub fn running(s: &Subject<'_>, _: &[Arg], _: &Env<'_>) -> Verdict {
-    Verdict::from(matches!(s, Subject::Instance(i) if i.is_live()))
+    Verdict::from(match s {
+        Subject::Instance(i) => i.is_live(),
+        Subject::UnlistedInstance { .. } => true,
+        _ => false,
+    })
 }
 
 /// IMDSv1 is on unless tokens are `required` or the endpoint is `disabled`. An export
 /// without `MetadataOptions` is read as the historical default (`optional`): the reading
-/// that does not hide exposure.
+/// that does not hide exposure. An instance known only from an interface attachment has no
+/// record at all, so nothing is claimed about it.
 pub fn imdsv1(s: &Subject<'_>, _: &[Arg], _: &Env<'_>) -> Verdict {
     let Subject::Instance(i) = s else {
         return Verdict::no();
