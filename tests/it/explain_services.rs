@@ -245,16 +245,16 @@ fn explain_agrees_with_the_exposure_map() {
         sources += check_lb_sources(&e, &r, &x);
     }
     // estate-small: web-alb → 2 instances, ssh-nlb → 1; web-two-tier: 2; lb-db: 2;
-    // nlb-client-ip: 1.
-    assert_eq!(lb_rows, 8);
+    // nlb-client-ip: 1; lb-acl-legs: i-keep, i-keep-b, i-app (i-app2 is refused).
+    assert_eq!(lb_rows, 11);
     // estate-small: orders-db, billing-db; web-two-tier: one; lb-db and its copy
     // nlb-client-ip: three each; internal-lb-db: one.
     assert_eq!(dbs, 10);
     // One listener each: web-alb, ssh-nlb, web (Terraform), web (lb-db), web (nlb-client-ip),
-    // api, api-nlb, edge.
-    assert_eq!(lbs, 8);
+    // api, api-nlb, edge, web and reply (lb-acl-legs); two for keep (lb-acl-legs).
+    assert_eq!(lbs, 12);
     // Every listener above has targets and shares none of them with another listener.
-    assert_eq!(sources, 8);
+    assert_eq!(sources, 12);
 }
 
 fn json_of(args: &[&str]) -> (i32, serde_json::Value, String) {
@@ -608,4 +608,108 @@ fn a_port_without_a_listener_blames_the_listener_only() {
         "{}",
         run.stdout
     );
+}
+
+const LEGS: &str = "fixtures/reach/lb-acl-legs";
+
+/// The deny hops as (component, rule).
+fn denials(doc: &serde_json::Value) -> Vec<(String, String)> {
+    doc["hops"]
+        .as_array()
+        .expect("hops")
+        .iter()
+        .filter(|h| h["decision"] == "deny")
+        .map(|h| {
+            (
+                h["component"].as_str().unwrap_or("").to_string(),
+                h["rule"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A node forwards across the ACLs between its subnet and the target's: explain blames the
+/// entry that refuses (lb-acl-legs; `exposure` rows in `reach.rs`).
+#[test]
+fn the_back_leg_crosses_the_node_and_target_acls() {
+    let run = |from: &str, to: &str, port: &str| {
+        json_of(&["explain", LEGS, "--from", from, "--to", to, "--port", port])
+    };
+    // keep-b admits 8.8.8.8 and forwards it with its own address to i-keep, whose subnet
+    // (keep-a, also a node's) admits only 1.2.3.0/24. keep-a's own node never admits it.
+    let (code, doc, _) = run("8.8.8.8", "keep", "22");
+    assert_eq!(code, 1);
+    assert_eq!(doc["verdict"], "unreachable");
+    assert_eq!(
+        blockers(&doc),
+        vec![(
+            "acl-narrow".to_string(),
+            "add an inbound allow entry to acl-narrow for tcp/22 from 8.8.8.8/32".to_string()
+        )]
+    );
+    assert_eq!(
+        denials(&doc),
+        vec![
+            ("acl-narrow".to_string(), "inbound rule *".to_string()),
+            ("acl-narrow".to_string(), "inbound rule *".to_string()),
+        ],
+        "the front leg through keep-a, then the back leg from keep-b"
+    );
+    assert!(doc["hops"]
+        .to_string()
+        .contains("the forwarded request entering the target's subnet"));
+    // Its own subnet's clients go through keep-a: no ACL between node and target.
+    let (code, doc, _) = run("1.2.3.5", "keep", "22");
+    assert_eq!(code, 0, "{doc:#}");
+    assert!(doc["hops"].to_string().contains("share the subnet"));
+    let (_, doc, _) = run("internet", "keep", "22");
+    assert_eq!(doc["verdict"], "reachable");
+    assert_eq!(doc["sources"], serde_json::json!(["1.2.3.0/24"]));
+    // i-keep-b shares keep-b with its node: everyone.
+    assert_eq!(run("8.8.8.8", "keep", "2222").0, 0);
+
+    // web-a admits 8.8.8.8 but its ACL refuses the forwarded request to the app subnet.
+    let (code, doc, _) = run("8.8.8.8", "web", "80");
+    assert_eq!(code, 1);
+    assert_eq!(
+        blockers(&doc),
+        vec![(
+            "acl-noforward".to_string(),
+            "add an outbound allow entry for tcp/8080 to 10.0.3.10/32 with a rule number lower than 90"
+                .to_string()
+        )]
+    );
+    assert!(denials(&doc).contains(&("acl-noforward".to_string(), "outbound rule 90".to_string())));
+    // web-b admits 5.6.7.0/24 and lets the target's reply in (rule 110).
+    let (code, doc, _) = run("5.6.7.8", "web", "80");
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(denials(&doc), vec![]);
+    let h = doc["hops"].to_string();
+    assert!(
+        h.contains("acl-office inbound rule 110 allows tcp/32768 from 10.0.3.10"),
+        "{h}"
+    );
+    let (_, doc, _) = run("internet", "web", "80");
+    assert_eq!(doc["sources"], serde_json::json!(["5.6.7.0/24"]));
+
+    // reply: both nodes forward, the target answers, and neither subnet lets the answer in.
+    let (code, doc, text) = run("internet", "reply", "80");
+    assert_eq!(code, 1);
+    assert_eq!(doc["sources"], serde_json::json!([]));
+    assert_eq!(
+        blockers(&doc),
+        vec![(
+            "acl-noreply".to_string(),
+            "add an inbound allow entry to acl-noreply for tcp/32768 from 10.0.3.11/32".to_string()
+        )]
+    );
+    assert_eq!(
+        denials(&doc),
+        vec![
+            ("acl-noreply".to_string(), "inbound rule *".to_string()),
+            ("acl-noreply".to_string(), "inbound rule *".to_string()),
+        ],
+        "one per node"
+    );
+    snapshot("explain_lb_reply_refused_json", &text);
 }
