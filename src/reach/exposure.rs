@@ -223,11 +223,12 @@ impl<'e> Reach<'e> {
             let address = lb.dns_name.clone().unwrap_or_else(|| lb.name.clone());
             let mut front = Vec::new();
             for listener in self.listeners_of(lb) {
-                let clients = self.listener_reach(lb, listener);
+                let fronts = self.listener_fronts(lb, listener);
+                let clients = PacketSet::union_all(fronts.iter().map(|n| n.packets.clone()));
                 if clients.is_empty() {
                     continue;
                 }
-                for t in self.listener_targets(lb, listener, &clients, &by_group) {
+                for t in self.listener_targets(lb, listener, &fronts, &by_group) {
                     let Some(ix) = t.interface else { continue };
                     if t.packets.is_empty() {
                         continue;

@@ -23,8 +23,10 @@
 //!   loader only produces `Range` for tcp/udp and `Icmp` for icmp/icmpv6.
 //! - Group references never match internet peers (also for load balancers and databases).
 //! - `exposure` reports ICMP `ports` as encoded `type * 256 + code` key ranges.
-//! - Load-balancer node addresses are unknown: "some address of the balancer's subnets"
-//!   (see `services`) — the reading that does not hide exposure.
+//! - Load-balancer node addresses are unknown: "some address of the node's subnet" (see
+//!   `services`) — the reading that does not hide exposure. Cross-zone load balancing is
+//!   read as on (every node forwards to every target) for every balancer type: the
+//!   attribute is not in the export, and on hides nothing.
 //! - Stopped instances and unhealthy targets are still reported: their configuration
 //!   exposes them as soon as they run.
 

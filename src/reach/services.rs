@@ -16,12 +16,27 @@
 //! targets and UDP groups, off otherwise —
 //! <https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#client-ip-preservation>)
 //! the target sees the client address: its groups and ACL filter clients exactly.
-//! Without it the target sees a node address somewhere in the balancer's subnets: the
-//! target is reached (by every client the listener admits) when its groups allow the
-//! target port from some address of those subnets or from a group of the balancer, and
-//! its ACL passes those addresses (skipped for the part inside its own subnet). The node
-//! addresses are not in the export, so "some address" is the reading that does not hide
-//! exposure.
+//! Without it the target sees a node address somewhere in the node's subnet: the target
+//! is reached (by every client that node admits) when its groups allow the target port
+//! from some address of that subnet or from a group of the balancer, and the ACLs between
+//! them pass that address. The node addresses are not in the export, so "some address" is
+//! the reading that does not hide exposure.
+//!
+//! **Nodes to targets**: a client reaches a target through ONE node, so what reaches a
+//! target is the union over the nodes of (the clients that node admits) ∩ (what that node
+//! gets through to the target). Every node forwards to every target: cross-zone load
+//! balancing is on by default for application load balancers and off by default for
+//! network and gateway load balancers, but neither the balancer nor the target group
+//! attribute is in the export, so it is read as on — the reading that does not hide
+//! exposure
+//! (<https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html#cross-zone-load-balancing>).
+//! A node and a target in one subnet meet no ACL. Otherwise the forwarded request leaves
+//! the node's subnet (outbound: destination the target address, the target port) and
+//! enters the target's (inbound: source the node, or the client when preserved), and the
+//! reply crosses both the other way on one ephemeral port — the interface → interface
+//! reading of [`Reach::nacl_between`]. A preserved reply then leaves the node's subnet
+//! towards the client on that same client port, so that ACL joins the reply condition
+//! (<https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html#network-acls>).
 //!
 //! **Clients inside the VPC** (`explain` from an interface): an internal balancer's node or
 //! a database sits at some usable address of one of its subnets; the request follows the
@@ -43,7 +58,7 @@ use crate::model::{
 };
 use crate::net::{AddrSet, PacketSet, Protocol};
 
-use super::compile::{keys_at, rule_set};
+use super::compile::{keys_at, reply_ok, rule_set};
 use super::explain::first_addr;
 use super::flows::private_addrs;
 use super::internet::internet;
@@ -67,16 +82,36 @@ fn port_packets(protocol: &str, port: u16) -> PacketSet {
     }))
 }
 
+/// One node of a balancer (the one in `subnet`) and packets that go through it.
+#[derive(Debug, Clone)]
+pub(crate) struct Node<'e> {
+    pub subnet: &'e str,
+    pub packets: PacketSet,
+}
+
 /// One target reached through a listener: the interface and the packets (addr = client,
-/// key = target port) that arrive.
+/// key = target port) that arrive, in all and through each node.
 #[derive(Debug, Clone)]
 pub(crate) struct TargetReach<'e> {
     pub target: &'e Target,
     pub group: &'e TargetGroup,
     pub interface: Option<Idx<NetworkInterface>>,
+    /// The address the balancer sends to.
+    pub address: Option<IpAddr>,
     pub port: u16,
     pub preserve_client_ip: bool,
     pub packets: PacketSet,
+    pub nodes: Vec<Node<'e>>,
+}
+
+/// The back leg of one target, as the set computations need it.
+struct Leg<'a> {
+    lb: &'a LoadBalancer,
+    address: Option<IpAddr>,
+    proto: &'a str,
+    port: u16,
+    preserve: bool,
+    rules: Rules,
 }
 
 impl<'e> Reach<'e> {
@@ -119,14 +154,45 @@ impl<'e> Reach<'e> {
         }
     }
 
-    /// Client packets the listener accepts from the internet (addr = client).
-    pub(crate) fn listener_reach(&self, lb: &LoadBalancer, listener: &Listener) -> PacketSet {
-        if !lb.is_internet_facing() {
-            return PacketSet::empty();
-        }
-        port_packets(&listener.protocol, listener.port)
-            .intersection(&self.lb_groups_ingress(lb))
-            .intersection(&self.subnets_front(&lb.subnet_ids, &lb.vpc_id, &Self::lb_families(lb)))
+    /// Client packets the listener accepts from the internet (addr = client): what some
+    /// node admits.
+    pub(crate) fn listener_reach(&self, lb: &'e LoadBalancer, listener: &Listener) -> PacketSet {
+        PacketSet::union_all(
+            self.listener_fronts(lb, listener)
+                .into_iter()
+                .map(|n| n.packets),
+        )
+    }
+
+    /// Per node of the balancer, the client packets the listener accepts from the
+    /// internet through that node (addr = client); empty sets for an internal balancer.
+    pub(crate) fn listener_fronts(
+        &self,
+        lb: &'e LoadBalancer,
+        listener: &Listener,
+    ) -> Vec<Node<'e>> {
+        let accepted = if lb.is_internet_facing() {
+            port_packets(&listener.protocol, listener.port)
+                .intersection(&self.lb_groups_ingress(lb))
+        } else {
+            PacketSet::empty()
+        };
+        let families = Self::lb_families(lb);
+        lb.subnet_ids
+            .iter()
+            .map(|s| Node {
+                subnet: s.as_str(),
+                packets: if accepted.is_empty() {
+                    PacketSet::empty()
+                } else {
+                    accepted.intersection(&self.subnets_front(
+                        std::slice::from_ref(s),
+                        &lb.vpc_id,
+                        &families,
+                    ))
+                },
+            })
+            .collect()
     }
 
     pub(crate) fn listeners_of(&self, lb: &LoadBalancer) -> Vec<&'e Listener> {
@@ -175,19 +241,19 @@ impl<'e> Reach<'e> {
         })
     }
 
-    /// Targets of a listener and what reaches each of them from internet `clients`
-    /// (addr = client).
+    /// Targets of a listener and what reaches each of them from the internet clients that
+    /// `fronts` (per node, addr = client) admit.
     pub(crate) fn listener_targets(
         &self,
         lb: &'e LoadBalancer,
         listener: &'e Listener,
-        clients: &PacketSet,
+        fronts: &[Node<'e>],
         targets_by_group: &HashMap<&str, Vec<&'e Target>>,
     ) -> Vec<TargetReach<'e>> {
         self.listener_targets_for(
             lb,
             listener,
-            clients,
+            fronts,
             targets_by_group,
             Rules::IngressFromInternet,
         )
@@ -199,7 +265,7 @@ impl<'e> Reach<'e> {
         &self,
         lb: &'e LoadBalancer,
         listener: &'e Listener,
-        clients: &PacketSet,
+        fronts: &[Node<'e>],
         targets_by_group: &HashMap<&str, Vec<&'e Target>>,
         rules: Rules,
     ) -> Vec<TargetReach<'e>> {
@@ -212,6 +278,7 @@ impl<'e> Reach<'e> {
                 let port = target.port.or(group.port).unwrap_or(listener.port);
                 let proto = group.protocol.as_deref().unwrap_or(&listener.protocol);
                 let interface = self.target_interface(&target.target_id);
+                let address = interface.and_then(|ix| self.target_addr(target, ix));
                 let preserve = lb.lb_type == "network"
                     && group.preserve_client_ip.unwrap_or(
                         group.target_type == "instance"
@@ -219,118 +286,187 @@ impl<'e> Reach<'e> {
                                 .iter()
                                 .any(|(p, _)| *p == Protocol::UDP),
                     );
-                let packets = match interface {
-                    Some(ix) => self.through_lb(lb, ix, proto, port, clients, preserve, rules),
-                    None => PacketSet::empty(),
+                let leg = Leg {
+                    lb,
+                    address,
+                    proto,
+                    port,
+                    preserve,
+                    rules,
+                };
+                let nodes: Vec<Node<'e>> = match interface {
+                    Some(ix) => fronts
+                        .iter()
+                        .map(|f| Node {
+                            subnet: f.subnet,
+                            packets: self.through_node(&leg, ix, f),
+                        })
+                        .collect(),
+                    None => Vec::new(),
                 };
                 out.push(TargetReach {
                     target,
                     group,
                     interface,
+                    address,
                     port,
                     preserve_client_ip: preserve,
-                    packets,
+                    packets: PacketSet::union_all(nodes.iter().map(|n| n.packets.clone())),
+                    nodes,
                 });
             }
         }
         out
     }
 
-    /// What reaches the target through the balancer (addr = client). `rules` says which
-    /// group rules the client can match when its address is preserved: internet clients
-    /// never match group references, clients inside the VPC do.
-    #[allow(clippy::too_many_arguments)]
-    fn through_lb(
-        &self,
-        lb: &LoadBalancer,
-        ix: Idx<NetworkInterface>,
-        proto: &str,
-        port: u16,
-        clients: &PacketSet,
-        preserve: bool,
-        rules: Rules,
-    ) -> PacketSet {
+    /// The address the balancer sends to: an IP target's own address, else the primary
+    /// private address of the instance's interface (IPv4 first).
+    fn target_addr(&self, target: &Target, ix: Idx<NetworkInterface>) -> Option<IpAddr> {
+        if let Ok(ip) = target.target_id.parse::<IpAddr>() {
+            return Some(ip);
+        }
         let e = self.estate.interfaces.get(ix);
-        let place = self.place_of(e);
-        let wanted = port_packets(proto, port);
-        let in_lb_subnet = lb.subnet_ids.iter().any(|s| s == &e.subnet_id);
-        let nacl = if in_lb_subnet {
-            PacketSet::all()
-        } else {
-            self.nacl(&place).inbound_round_trip.clone()
-        };
+        e.private_ips
+            .first()
+            .map(|a| IpAddr::V4(*a))
+            .or_else(|| e.ipv6_addresses.first().map(|a| IpAddr::V6(*a)))
+    }
+
+    /// What reaches the target through one node (addr = client, key = target port): the
+    /// clients the node admits (`front`), when the node gets the request through to the
+    /// target — the client itself when its address is preserved, else the node.
+    fn through_node(&self, leg: &Leg, ix: Idx<NetworkInterface>, front: &Node) -> PacketSet {
+        if front.packets.is_empty() {
+            return PacketSet::empty();
+        }
+        let e = self.estate.interfaces.get(ix);
+        let wanted = port_packets(leg.proto, leg.port);
+        let acls = self.lb_acls(leg, front.subnet, e);
         let mut parts = Vec::new();
-        for (p, _) in listener_protocols(proto) {
-            let client_addrs = clients
-                .intersection(&PacketSet::new(p, (0, u16::MAX), AddrSet::all()))
-                .addrs();
+        for (p, _) in listener_protocols(leg.proto) {
+            let whole = PacketSet::new(p, (0, u16::MAX), AddrSet::all());
+            let client_addrs = front.packets.intersection(&whole).addrs();
             if client_addrs.is_empty() {
                 continue;
             }
-            let want = wanted.intersection(&PacketSet::new(p, (0, u16::MAX), AddrSet::all()));
-            if preserve {
+            let want = wanted.intersection(&whole);
+            if leg.preserve {
                 parts.push(
-                    want.intersection(&self.sg_set(&e.group_ids, rules))
-                        .intersection(&nacl)
+                    want.intersection(&self.sg_set(&e.group_ids, leg.rules))
+                        .intersection(&acls)
                         .restrict_addrs(&client_addrs),
                 );
-            } else if !self.lb_admitted_by_target(lb, e, &place, &want).is_empty() {
+            } else if !self
+                .node_admitted(leg, front.subnet, e, &want, &acls)
+                .is_empty()
+            {
                 parts.push(want.restrict_addrs(&client_addrs));
             }
         }
         PacketSet::union_all(parts)
     }
 
-    /// Packets from the balancer's node addresses (its subnets' CIDRs, or a group of the
-    /// balancer) that the target's groups and ACL admit.
-    fn lb_admitted_by_target(
+    /// What the ACLs between the node in `node_subnet` and the target pass (addr = the
+    /// source the target sees, key = target port): everything inside one subnet; else the
+    /// request out of the node's subnet and into the target's, and the reply back through
+    /// both on one ephemeral port — which, when the client's address is preserved, is the
+    /// client's port and must also leave the node's subnet towards the client.
+    fn lb_acls(&self, leg: &Leg, node_subnet: &str, e: &NetworkInterface) -> PacketSet {
+        if node_subnet == e.subnet_id {
+            return PacketSet::all();
+        }
+        let pn = self.place(node_subnet, &leg.lb.vpc_id);
+        let pt = self.place_of(e);
+        let (n, t) = (self.nacl(&pn), self.nacl(&pt));
+        let Some(addr) = leg.address else {
+            // No address to match the node subnet's entries against: the target's ACL
+            // alone, the reading that does not hide exposure.
+            return t.inbound_round_trip.clone();
+        };
+        let mut replies = t.outbound.intersection(&keys_at(&n.inbound, addr));
+        if leg.preserve {
+            replies = replies.intersection(&n.outbound);
+        }
+        keys_at(&n.outbound, addr)
+            .intersection(&t.inbound)
+            .intersection(&reply_ok(&replies))
+    }
+
+    /// Packets from the addresses of the node in `node_subnet` (its subnet's CIDRs in the
+    /// target's family, or a group of the balancer) that the target's groups and the ACLs
+    /// between them (`acls`, from [`Reach::lb_acls`]) admit (addr = node address).
+    fn node_admitted(
         &self,
-        lb: &LoadBalancer,
+        leg: &Leg,
+        node_subnet: &str,
         e: &NetworkInterface,
-        place: &Place,
         want: &PacketSet,
+        acls: &PacketSet,
     ) -> PacketSet {
-        let nodes = self.lb_node_addrs(lb);
+        let nodes = self.node_addrs(node_subnet, leg.address);
+        if nodes.is_empty() {
+            return PacketSet::empty();
+        }
         let sg = PacketSet::union_all(
             e.group_ids
                 .iter()
                 .filter_map(|g| self.estate.security_groups.get_by_id(g))
                 .flat_map(|g| g.ingress.iter())
                 .map(|r| match &r.peer {
-                    Peer::Group { group_id, .. } if lb.group_ids.contains(group_id) => {
+                    Peer::Group { group_id, .. } if leg.lb.group_ids.contains(group_id) => {
                         rule_set(r.protocol, &r.ports, nodes.clone())
                     }
                     _ => self.peers.rule_set(r),
                 }),
         );
-        let own = self
-            .estate
-            .subnets
-            .get_by_id(&e.subnet_id)
-            .map(subnet_addrs)
-            .unwrap_or_default();
-        let nacl =
-            self.nacl(place)
-                .inbound_round_trip
-                .union(&PacketSet::new(Protocol::All, (0, 0), own));
         want.intersection(&sg)
-            .intersection(&nacl)
+            .intersection(acls)
             .restrict_addrs(&nodes)
     }
 
-    /// A node address the target's groups and ACL admit on the target port, for the
-    /// hop-by-hop trace: the node addresses are not exported, so this is the lowest one
-    /// that gets through, else the lowest address of the balancer's subnets.
+    /// The addresses a node in `subnet` can have, in the family of the target address
+    /// `to` (all families when unknown). A subnet not in the inputs has none.
+    fn node_addrs(&self, subnet: &str, to: Option<IpAddr>) -> AddrSet {
+        let all = self
+            .estate
+            .subnets
+            .get_by_id(subnet)
+            .map(subnet_addrs)
+            .unwrap_or_default();
+        match to {
+            Some(IpAddr::V4(_)) => all.intersection(&AddrSet::all_v4()),
+            Some(IpAddr::V6(_)) => all.intersection(&AddrSet::all_v6()),
+            None => all,
+        }
+    }
+
+    /// A node address in `node_subnet` that the target's groups and the ACLs admit on
+    /// `probe`, for the hop-by-hop trace: the node addresses are not exported, so this is
+    /// the lowest usable one that gets through, else the lowest usable one.
     pub(crate) fn node_addr_for(
         &self,
-        lb: &LoadBalancer,
-        ix: Idx<NetworkInterface>,
+        lb: &'e LoadBalancer,
+        t: &TargetReach<'e>,
+        node_subnet: &str,
         probe: &PacketSet,
     ) -> Option<IpAddr> {
+        let ix = t.interface?;
         let e = self.estate.interfaces.get(ix);
-        let place = self.place_of(e);
-        let nodes = self.lb_usable_node_addrs(lb);
-        let admitted = self.lb_admitted_by_target(lb, e, &place, probe).addrs();
+        // Only asked for balancers that do not preserve client addresses: the node is the
+        // source, and the groups see it as a private address.
+        let leg = Leg {
+            lb,
+            address: t.address,
+            proto: t.group.protocol.as_deref().unwrap_or(""),
+            port: t.port,
+            preserve: false,
+            rules: Rules::Ingress,
+        };
+        let nodes = usable(&self.node_addrs(node_subnet, t.address));
+        let acls = self.lb_acls(&leg, node_subnet, e);
+        let admitted = self
+            .node_admitted(&leg, node_subnet, e, probe, &acls)
+            .addrs();
         first_addr(&admitted.intersection(&nodes)).or_else(|| first_addr(&nodes))
     }
 
@@ -341,17 +477,6 @@ impl<'e> Reach<'e> {
                 .iter()
                 .filter_map(|s| self.estate.subnets.get_by_id(s))
                 .map(|s| usable(&subnet_addrs(s)))
-                .collect::<Vec<_>>()
-                .iter(),
-        )
-    }
-
-    pub(crate) fn lb_node_addrs(&self, lb: &LoadBalancer) -> AddrSet {
-        AddrSet::union_all(
-            lb.subnet_ids
-                .iter()
-                .filter_map(|s| self.estate.subnets.get_by_id(s))
-                .map(subnet_addrs)
                 .collect::<Vec<_>>()
                 .iter(),
         )

@@ -795,13 +795,23 @@ impl<'r, 'e> Tracer<'r, 'e> {
             fix_for(a, rtb)
         });
         if crosses {
-            ok &= self.two_acl_reply(&p1, &p2, a, b);
+            ok &= self.two_acl_reply(&p1, &p2, a, b, None);
         }
         ok
     }
 
-    /// Replies cross both ACLs on one ephemeral port (tcp/udp) or one reply key.
-    fn two_acl_reply(&mut self, p1: &Place, p2: &Place, a: IpAddr, b: IpAddr) -> bool {
+    /// Replies cross both ACLs on one ephemeral port (tcp/udp) or one reply key: out of
+    /// `p2` to `a`, into `p1` from `b`. `onward`: the reply then also leaves `p1` towards
+    /// that address on the same port (a balancer node passing a preserved client's reply
+    /// on), so the port shown is one that passes there too when any does.
+    pub(super) fn two_acl_reply(
+        &mut self,
+        p1: &Place,
+        p2: &Place,
+        a: IpAddr,
+        b: IpAddr,
+        onward: Option<IpAddr>,
+    ) -> bool {
         if let Some(rk) = self.reply_key() {
             let out = self.nacl(p2, true, rk, a, "the reply leaving the destination subnet");
             return self.nacl(p1, false, rk, b, "the reply entering the source subnet") && out;
@@ -811,7 +821,11 @@ impl<'r, 'e> Tracer<'r, 'e> {
         let out2 = self.ephemeral_ports(&n2.outbound, a);
         let in1 = self.ephemeral_ports(&n1.inbound, b);
         let both = out2.intersection(&in1);
-        let q = [&both, &out2, &in1]
+        let all = match onward {
+            Some(c) => both.intersection(&self.ephemeral_ports(&n1.outbound, c)),
+            None => both.clone(),
+        };
+        let q = [&all, &both, &out2, &in1]
             .iter()
             .find(|s| !s.is_empty())
             .map_or(SHOWN_EPHEMERAL, |s| pick_port(s, self.probe.protocol));
@@ -822,6 +836,22 @@ impl<'r, 'e> Tracer<'r, 'e> {
             self.block(
                 format!("{} / {}", p2.subnet_id, p1.subnet_id),
                 "the two subnets' ACLs allow replies on disjoint ephemeral port ranges".into(),
+                format!(
+                    "allow the same ephemeral range ({}-{}) for replies in both ACLs",
+                    EPHEMERAL.0, EPHEMERAL.1
+                ),
+                None,
+            );
+            return false;
+        }
+        if let (Some(c), true, true, true) = (onward, ok1 && ok2, all.is_empty(), !both.is_empty())
+        {
+            self.block(
+                format!("{} / {}", p2.subnet_id, p1.subnet_id),
+                format!(
+                    "the reply passes both subnets' ACLs only on ports that {}'s ACL does not let out to {c}",
+                    p1.subnet_id
+                ),
                 format!(
                     "allow the same ephemeral range ({}-{}) for replies in both ACLs",
                     EPHEMERAL.0, EPHEMERAL.1

@@ -3,13 +3,16 @@
 //! A balancer is two legs. The front leg is the client's connection to a node of the
 //! balancer: its scheme, the listener, its groups, and the route and ACL of its subnets
 //! (from the internet) or the client's own egress, route and ACLs (from inside). The back
-//! leg is the balancer forwarding to each target of the listener on the target port:
-//! the target's groups must admit the node addresses or the balancer's group — or the
-//! client's address when a network load balancer preserves it — and the target's subnet
-//! ACL must pass the request and the reply. The verdict is end to end: reachable when
-//! the front leg passes and at least one target admits the forwarded request (with no
-//! target in the inputs, the front leg alone). The exact sets come from `services`, so
-//! the verdicts agree with `vpclint exposure`.
+//! leg is a node forwarding to each target of the listener on the target port: unless
+//! node and target share a subnet, the request leaves the node's subnet and enters the
+//! target's (both ACLs) and the reply crosses both back on one ephemeral port; the
+//! target's groups must admit the node address or the balancer's group — or the client's
+//! address when a network load balancer preserves it. A client goes through one node, so
+//! the back leg is shown from the first node that gets it to the target, else from every
+//! node the front leg reaches (from every node when it reaches none). The verdict is end
+//! to end: reachable when some node admits the client and forwards it to at least one
+//! target (with no target in the inputs, the front leg alone). The exact sets come from
+//! `services`, so the verdicts agree with `vpclint exposure`.
 //!
 //! A database is reached on an address of one of its DB subnet group's subnets; from the
 //! internet only when `PubliclyAccessible`, from inside the VPC always on its private
@@ -23,7 +26,7 @@ use crate::net::{AddrSet, PacketSet, Protocol};
 
 use super::explain::{first_addr, Decision};
 use super::internet::internet;
-use super::services::{listener_protocols, subnet_addrs, TargetReach};
+use super::services::{listener_protocols, Node, TargetReach};
 use super::trace::Tracer;
 use super::Rules;
 
@@ -64,6 +67,28 @@ fn lb_meta(lb: &LoadBalancer) -> Meta {
     meta
 }
 
+/// Each node's share of `packets`.
+fn within<'e>(fronts: Vec<Node<'e>>, packets: &PacketSet) -> Vec<Node<'e>> {
+    fronts
+        .into_iter()
+        .map(|n| Node {
+            subnet: n.subnet,
+            packets: n.packets.intersection(packets),
+        })
+        .collect()
+}
+
+/// Every node of the balancer taking `packets`: the back leg on its own.
+fn every_node<'e>(lb: &'e LoadBalancer, packets: &PacketSet) -> Vec<Node<'e>> {
+    lb.subnet_ids
+        .iter()
+        .map(|s| Node {
+            subnet: s.as_str(),
+            packets: packets.clone(),
+        })
+        .collect()
+}
+
 fn open_without_groups(lb: &LoadBalancer) -> bool {
     lb.group_ids.is_empty() && lb.lb_type == "network"
 }
@@ -74,6 +99,15 @@ impl<'r, 'e> Tracer<'r, 'e> {
             self.probe.proto(),
             (self.probe.key, self.probe.key),
             AddrSet::all(),
+        )
+    }
+
+    /// The probe from one client.
+    fn probe_at(&self, c: IpAddr) -> PacketSet {
+        PacketSet::new(
+            self.probe.proto(),
+            (self.probe.key, self.probe.key),
+            AddrSet::from_addr(c),
         )
     }
 
@@ -191,7 +225,11 @@ impl<'r, 'e> Tracer<'r, 'e> {
             self.groups(&node, true, self.probe.key, c);
         }
         self.subnets(&lb.subnet_ids, &lb.vpc_id, c);
-        let back = listener.and_then(|l| self.back_leg(lb, l, c, Rules::IngressFromInternet));
+        let at_c = self.probe_at(c);
+        let back = listener.and_then(|l| {
+            let fronts = within(reach.listener_fronts(lb, l), &at_c);
+            self.back_leg(lb, l, c, fronts, Rules::IngressFromInternet)
+        });
         self.lb_verdict(lb, listener.is_some(), front_ok, back);
     }
 
@@ -202,6 +240,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
         let by_group = reach.targets_by_group();
         let k = self.probe.key;
         let proto = self.probe.proto();
+        let probe_any = self.probe_any();
         let mut through = Vec::new();
         let mut any_target = false;
         for l in reach.listeners_of(lb) {
@@ -211,7 +250,8 @@ impl<'r, 'e> Tracer<'r, 'e> {
             if !takes {
                 continue;
             }
-            for t in reach.listener_targets(lb, l, front, &by_group) {
+            let fronts = within(reach.listener_fronts(lb, l), &probe_any);
+            for t in reach.listener_targets(lb, l, &fronts, &by_group) {
                 any_target = true;
                 through.push(t.packets.addrs());
             }
@@ -261,7 +301,9 @@ impl<'r, 'e> Tracer<'r, 'e> {
         }
     }
 
-    /// The back leg: one set of hops per target of the listener. `Some(true)` when a
+    /// The back leg: one set of hops per target of the listener. `fronts`: per node, what
+    /// of `c`'s probe the front leg lets reach it; when it reaches none, the back leg is
+    /// shown on its own from every node, so its blockers are its own. `Some(true)` when a
     /// target admits what `c` sends; `None` when the listener has no target in the inputs.
     /// Blockers are kept only when no target admits it.
     fn back_leg(
@@ -269,23 +311,24 @@ impl<'r, 'e> Tracer<'r, 'e> {
         lb: &'e LoadBalancer,
         l: &'e Listener,
         c: IpAddr,
+        fronts: Vec<Node<'e>>,
         rules: Rules,
     ) -> Option<bool> {
         let reach = self.reach;
         let by_group = reach.targets_by_group();
-        let clients = PacketSet::new(
-            self.probe.proto(),
-            (self.probe.key, self.probe.key),
-            AddrSet::from_addr(c),
-        );
-        let targets = reach.listener_targets_for(lb, l, &clients, &by_group, rules);
+        let fronts = if fronts.iter().all(|n| n.packets.is_empty()) {
+            every_node(lb, &self.probe_at(c))
+        } else {
+            fronts
+        };
+        let targets = reach.listener_targets_for(lb, l, &fronts, &by_group, rules);
         if targets.is_empty() {
             return None;
         }
         let before = self.blocked.len();
         let mut any = false;
         for t in &targets {
-            self.target_hops(lb, t, c);
+            self.target_hops(lb, t, c, &fronts);
             any |= !t.packets.is_empty();
         }
         if any {
@@ -295,9 +338,15 @@ impl<'r, 'e> Tracer<'r, 'e> {
     }
 
     /// The hops of one target; returns the address the target sees (the client's when
-    /// preserved, else a node's).
-    fn target_hops(&mut self, lb: &'e LoadBalancer, t: &TargetReach<'e>, c: IpAddr) -> IpAddr {
-        let reach = self.reach;
+    /// preserved, else a node's). The node shown is the first that gets `c` through; when
+    /// none does, every node the front leg reaches is, with all their blockers.
+    fn target_hops(
+        &mut self,
+        lb: &'e LoadBalancer,
+        t: &TargetReach<'e>,
+        c: IpAddr,
+        fronts: &[Node<'e>],
+    ) -> IpAddr {
         let how = if t.preserve_client_ip {
             format!("client IP preserved: the target sees {c}")
         } else {
@@ -314,7 +363,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
             ),
             self.loc(&t.target.source),
         );
-        let Some(ix) = t.interface else {
+        if t.interface.is_none() {
             let reason = format!(
                 "target {} has no network interface in the inputs",
                 t.target.target_id
@@ -334,52 +383,111 @@ impl<'r, 'e> Tracer<'r, 'e> {
                 self.loc(&t.target.source),
             );
             return c;
+        }
+        let from_c = PacketSet::new(self.probe.proto(), (0, u16::MAX), AddrSet::from_addr(c));
+        let working = t
+            .nodes
+            .iter()
+            .find(|n| !n.packets.intersection(&from_c).is_empty())
+            .map(|n| n.subnet);
+        let shown: Vec<&str> = match working {
+            Some(s) => vec![s],
+            None => fronts
+                .iter()
+                .filter(|n| !n.packets.is_empty())
+                .map(|n| n.subnet)
+                .collect(),
+        };
+        let mut seen = None;
+        for node in shown {
+            let peer = self.node_hops(lb, t, c, node);
+            seen = seen.or(Some(peer));
+        }
+        seen.unwrap_or(c)
+    }
+
+    /// The node in subnet `node` forwarding to the target: the ACLs between them (none
+    /// inside one subnet) and the target's groups. Returns the address the target sees.
+    fn node_hops(
+        &mut self,
+        lb: &'e LoadBalancer,
+        t: &TargetReach<'e>,
+        c: IpAddr,
+        node: &str,
+    ) -> IpAddr {
+        let reach = self.reach;
+        let Some(ix) = t.interface else {
+            return c;
         };
         let e = reach.estate.interfaces.get(ix);
-        let place = reach.place_of(e);
+        let pt = reach.place_of(e);
+        let pn = reach.place(node, &lb.vpc_id);
         let at_port = PacketSet::new(self.probe.proto(), (t.port, t.port), AddrSet::all());
         let (peer, peer_groups): (IpAddr, &[String]) = if t.preserve_client_ip {
             (c, &[])
         } else {
-            let n = reach.node_addr_for(lb, ix, &at_port).unwrap_or(c);
-            self.note_once(format!("the node addresses of load balancer {} are not in the inputs; the back leg uses {n}, an address of its subnets that the target admits if any does", lb.name));
+            let n = reach.node_addr_for(lb, t, node, &at_port).unwrap_or(c);
+            self.note_once(format!("the node addresses of load balancer {} are not in the inputs; the back leg from subnet {node} uses {n}, an address of that subnet that the target admits if any does", lb.name));
             (n, &lb.group_ids)
         };
-        self.groups_with(e, true, t.port, peer, peer_groups);
-        let own = reach
-            .estate
-            .subnets
-            .get_by_id(&e.subnet_id)
-            .map(subnet_addrs)
-            .unwrap_or_default();
+        let to = t.address;
+        self.hop(
+            lb.name.clone(),
+            "load-balancer",
+            Decision::Route,
+            format!("node in {node}"),
+            format!(
+                "the node in subnet {node} forwards the request: {peer} -> {} port {}",
+                to.map_or_else(|| t.target.target_id.clone(), |a| a.to_string()),
+                t.port
+            ),
+            self.loc(&lb.meta.source),
+        );
         // As in `services`: traffic inside one subnet never meets its ACL.
-        let skip_acl = if t.preserve_client_ip {
-            lb.subnet_ids.iter().any(|s| s == &e.subnet_id)
-        } else {
-            own.contains(peer)
-        };
-        if skip_acl {
+        if node == e.subnet_id {
             self.hop(
                 e.subnet_id.clone(),
                 "network-acl",
                 Decision::Allow,
                 "same subnet".into(),
                 format!(
-                    "target {} is in a subnet of the load balancer: network ACLs are not evaluated between them",
+                    "the node in subnet {node} and target {} share the subnet: network ACLs are not evaluated between them",
                     t.target.target_id
                 ),
                 None,
             );
-        } else {
+            self.groups_with(e, true, t.port, peer, peer_groups);
+            return peer;
+        }
+        let Some(to) = to else {
+            self.groups_with(e, true, t.port, peer, peer_groups);
             self.nacl(
-                &place,
+                &pt,
                 false,
                 t.port,
                 peer,
                 "the forwarded request entering the target's subnet",
             );
-            self.nacl_reply(&place, true, peer);
-        }
+            self.nacl_reply(&pt, true, peer);
+            return peer;
+        };
+        self.nacl(
+            &pn,
+            true,
+            t.port,
+            to,
+            &format!("the forwarded request leaving the balancer's subnet {node}"),
+        );
+        self.nacl(
+            &pt,
+            false,
+            t.port,
+            peer,
+            "the forwarded request entering the target's subnet",
+        );
+        self.groups_with(e, true, t.port, peer, peer_groups);
+        let onward = t.preserve_client_ip.then_some(c);
+        self.two_acl_reply(&pn, &pt, peer, to, onward);
         peer
     }
 
@@ -555,9 +663,22 @@ impl<'r, 'e> Tracer<'r, 'e> {
             filters: !open_without_groups(lb),
             what: "node",
         };
-        let front = self.inside_front(a_ix, a, &target, &filter);
-        let back = listener.and_then(|l| self.back_leg(lb, l, a, Rules::Ingress));
-        self.lb_verdict(lb, listener.is_some(), front, back);
+        let admitted = self.inside_front(a_ix, a, &target, &filter);
+        let at_a = self.probe_at(a);
+        let fronts: Vec<Node<'e>> = lb
+            .subnet_ids
+            .iter()
+            .map(|s| Node {
+                subnet: s.as_str(),
+                packets: if admitted.contains(&s.as_str()) {
+                    at_a.clone()
+                } else {
+                    PacketSet::empty()
+                },
+            })
+            .collect();
+        let back = listener.and_then(|l| self.back_leg(lb, l, a, fronts, Rules::Ingress));
+        self.lb_verdict(lb, listener.is_some(), !admitted.is_empty(), back);
     }
 
     /// Interface → database, on its private address.
@@ -577,7 +698,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
             filters: true,
             what: "database",
         };
-        let front = self.inside_front(a_ix, a, &target, &filter);
+        let front = !self.inside_front(a_ix, a, &target, &filter).is_empty();
         self.verdict = db_ok && front;
     }
 
@@ -600,14 +721,14 @@ impl<'r, 'e> Tracer<'r, 'e> {
 
     /// The request from interface `a_ix` to a node or database in one of its subnets:
     /// the first subnet that admits it is traced; when none does, every subnet is, with
-    /// all their blockers.
-    fn inside_front(
+    /// all their blockers. Returns the subnets that admit it.
+    fn inside_front<'s>(
         &mut self,
         a_ix: Idx<NetworkInterface>,
         a: IpAddr,
-        target: &Service,
+        target: &Service<'s>,
         filter: &PacketSet,
-    ) -> bool {
+    ) -> Vec<&'s str> {
         let reach = self.reach;
         let e1 = reach.estate.interfaces.get(a_ix);
         let probe_any = self.probe_any();
@@ -630,7 +751,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
                 "export its subnets with the rest".into(),
                 self.loc(&target.meta.source),
             );
-            return false;
+            return Vec::new();
         }
         let admitted = tried.iter().find(|x| x.2).copied();
         let shown: Vec<(&str, IpAddr, bool)> = match admitted {
@@ -646,7 +767,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
             let stand = stand_in(&target.meta, s, target.vpc, d, target.groups);
             self.private_leg(e1, a, &stand, d, target.filters);
         }
-        admitted.is_some()
+        tried.iter().filter(|x| x.2).map(|x| x.0).collect()
     }
 }
 
@@ -677,7 +798,10 @@ impl<'r, 'e> Tracer<'r, 'e> {
             first_addr(&reach.lb_usable_node_addrs(lb))
         }
         .unwrap_or(IpAddr::V4([1, 0, 0, 0].into()));
-        let clients = PacketSet::new(proto, (0, u16::MAX), AddrSet::from_addr(client));
+        let fronts = every_node(
+            lb,
+            &PacketSet::new(proto, (0, u16::MAX), AddrSet::from_addr(client)),
+        );
         let rules = if lb.is_internet_facing() {
             Rules::IngressFromInternet
         } else {
@@ -685,7 +809,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
         };
         let mut found = Vec::new();
         for l in reach.listeners_of(lb) {
-            for t in reach.listener_targets_for(lb, l, &clients, &by_group, rules) {
+            for t in reach.listener_targets_for(lb, l, &fronts, &by_group, rules) {
                 let carries =
                     listener_protocols(t.group.protocol.as_deref().unwrap_or(&l.protocol))
                         .iter()
@@ -735,7 +859,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
         let before = self.blocked.len();
         let mut any = false;
         for t in &found {
-            let seen = self.target_hops(lb, t, client);
+            let seen = self.target_hops(lb, t, client, &fronts);
             self.src = self.src.or(Some(seen));
             any |= !t.packets.is_empty();
         }

@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 
 use super::support::{estate_small, root, snapshot, vpclint};
-use vpclint::model::{Estate, Target};
+use vpclint::model::{Estate, Listener, Target};
 use vpclint::net::AddrSet;
 use vpclint::reach::{
     Endpoint, Exposure, ExposureKind, ExposurePath, Probe, Reach, Trace, Verdict,
@@ -116,6 +116,58 @@ fn check_lb_rows(e: &Estate, r: &Reach, x: &[Exposure]) -> usize {
     checked
 }
 
+/// For each listener with targets: the clients `explain` says get through (its `sources`)
+/// are exactly the union of the exposure rows of the listener's targets through that
+/// balancer — the per-node legs of both agree, not only a sampled client. Listeners sharing
+/// a target with another listener of the balancer are skipped: its rows merge both.
+fn check_lb_sources(e: &Estate, r: &Reach, x: &[Exposure]) -> usize {
+    let mut checked = 0;
+    for lb in e.load_balancers.iter() {
+        let to = Endpoint::resolve(e, &lb.name).expect("balancer resolves");
+        let listeners: Vec<_> = e
+            .listeners
+            .iter()
+            .filter(|l| l.load_balancer_arn == lb.meta.id)
+            .collect();
+        let behind = |l: &Listener| -> Vec<&Target> {
+            e.targets
+                .iter()
+                .filter(|t| l.target_group_arns.contains(&t.target_group_arn))
+                .collect()
+        };
+        for l in &listeners {
+            let mine = behind(l);
+            let shared = listeners
+                .iter()
+                .filter(|o| o.meta.id != l.meta.id)
+                .any(|o| {
+                    behind(o)
+                        .iter()
+                        .any(|t| mine.iter().any(|m| m.target_id == t.target_id))
+                });
+            if mine.is_empty() || shared {
+                continue;
+            }
+            let want: Vec<AddrSet> = x
+                .iter()
+                .filter(|row| row.via.as_deref() == Some(lb.name.as_str()))
+                .filter(|row| mine.iter().any(|t| is_row_target(e, t, row)))
+                .map(|row| row.sources.clone())
+                .collect();
+            let t = explain(r, &Endpoint::Internet, &to, "tcp", l.port);
+            assert_eq!(
+                t.source_set,
+                Some(AddrSet::union_all(want.iter())),
+                "{}:{}: {t:#?}",
+                lb.name,
+                l.port
+            );
+            checked += 1;
+        }
+    }
+    checked
+}
+
 /// Every database: reachable from the internet on its endpoint port exactly when the
 /// exposure map has a row for it.
 fn check_databases(e: &Estate, r: &Reach, x: &[Exposure]) -> usize {
@@ -182,7 +234,7 @@ fn check_balancers(e: &Estate, r: &Reach, x: &[Exposure]) -> usize {
 
 #[test]
 fn explain_agrees_with_the_exposure_map() {
-    let (mut lb_rows, mut dbs, mut lbs) = (0, 0, 0);
+    let (mut lb_rows, mut dbs, mut lbs, mut sources) = (0, 0, 0, 0);
     for path in fixtures() {
         let e = vpclint::load::load_paths(std::slice::from_ref(&path)).expect("fixture loads");
         let r = Reach::new(&e);
@@ -190,16 +242,19 @@ fn explain_agrees_with_the_exposure_map() {
         lb_rows += check_lb_rows(&e, &r, &x);
         dbs += check_databases(&e, &r, &x);
         lbs += check_balancers(&e, &r, &x);
+        sources += check_lb_sources(&e, &r, &x);
     }
     // estate-small: web-alb → 2 instances, ssh-nlb → 1; web-two-tier: 2; lb-db: 2;
-    // nlb-client-ip: 1.
-    assert_eq!(lb_rows, 8);
+    // nlb-client-ip: 1; lb-acl-legs: i-keep, i-keep-b, i-app (i-app2 is refused).
+    assert_eq!(lb_rows, 11);
     // estate-small: orders-db, billing-db; web-two-tier: one; lb-db and its copy
     // nlb-client-ip: three each; internal-lb-db: one.
     assert_eq!(dbs, 10);
     // One listener each: web-alb, ssh-nlb, web (Terraform), web (lb-db), web (nlb-client-ip),
-    // api, api-nlb, edge.
-    assert_eq!(lbs, 8);
+    // api, api-nlb, edge, web and reply (lb-acl-legs); two for keep (lb-acl-legs).
+    assert_eq!(lbs, 12);
+    // Every listener above has targets and shares none of them with another listener.
+    assert_eq!(sources, 12);
 }
 
 fn json_of(args: &[&str]) -> (i32, serde_json::Value, String) {
@@ -258,7 +313,9 @@ fn an_internal_balancer_is_traced_on_both_legs() {
     assert_eq!(doc["source_address"], "10.0.1.10");
     assert_eq!(doc["destination_address"], "10.0.2.4");
     let h = hops(&doc);
-    assert_eq!(h.len(), 18);
+    // Front leg 10; per target: the target, the node, both ACLs out and in, the group and
+    // the reply through both ACLs.
+    assert_eq!(h.len(), 24);
     // The balancer's group admits the client's group; the back leg admits i-api-1 through
     // the balancer's group and refuses i-api-2 — which is not a blocker, one target is enough.
     assert!(h.contains(&(
@@ -293,7 +350,7 @@ fn client_ip_preservation_puts_the_client_address_before_the_target() {
     assert_eq!(code, 1);
     assert_eq!(doc["verdict"], "unreachable");
     let h = hops(&doc);
-    assert_eq!(h.len(), 14);
+    assert_eq!(h.len(), 17);
     assert!(h.contains(&("security-group".into(), "api-nlb".into(), "allow".into())));
     assert_eq!(
         blockers(&doc),
@@ -354,7 +411,7 @@ fn an_internet_balancer_whose_target_refuses_is_unreachable() {
     let (code, doc, text) = json_of(&args);
     assert_eq!(code, 1);
     assert_eq!(doc["verdict"], "unreachable");
-    assert_eq!(hops(&doc).len(), 10);
+    assert_eq!(hops(&doc).len(), 13);
     assert_eq!(
         blockers(&doc),
         vec![(
@@ -463,6 +520,9 @@ fn a_balancer_to_one_of_its_targets_is_the_back_leg_alone() {
             .collect::<Vec<_>>(),
         vec![
             ("target", "route"),
+            ("load-balancer", "route"),
+            ("network-acl", "allow"),
+            ("network-acl", "allow"),
             ("security-group", "deny"),
             ("network-acl", "allow"),
             ("network-acl", "allow"),
@@ -513,7 +573,7 @@ fn a_balancer_to_one_of_its_targets_is_the_back_leg_alone() {
         .lines()
         .filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit()) && l.contains(". ["))
         .count();
-    assert_eq!(numbered, 4, "{}", human.stdout);
+    assert_eq!(numbered, 7, "{}", human.stdout);
     snapshot("explain_lb_to_target_human", &human.stdout);
 }
 
@@ -548,4 +608,108 @@ fn a_port_without_a_listener_blames_the_listener_only() {
         "{}",
         run.stdout
     );
+}
+
+const LEGS: &str = "fixtures/reach/lb-acl-legs";
+
+/// The deny hops as (component, rule).
+fn denials(doc: &serde_json::Value) -> Vec<(String, String)> {
+    doc["hops"]
+        .as_array()
+        .expect("hops")
+        .iter()
+        .filter(|h| h["decision"] == "deny")
+        .map(|h| {
+            (
+                h["component"].as_str().unwrap_or("").to_string(),
+                h["rule"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A node forwards across the ACLs between its subnet and the target's: explain blames the
+/// entry that refuses (lb-acl-legs; `exposure` rows in `reach.rs`).
+#[test]
+fn the_back_leg_crosses_the_node_and_target_acls() {
+    let run = |from: &str, to: &str, port: &str| {
+        json_of(&["explain", LEGS, "--from", from, "--to", to, "--port", port])
+    };
+    // keep-b admits 8.8.8.8 and forwards it with its own address to i-keep, whose subnet
+    // (keep-a, also a node's) admits only 1.2.3.0/24. keep-a's own node never admits it.
+    let (code, doc, _) = run("8.8.8.8", "keep", "22");
+    assert_eq!(code, 1);
+    assert_eq!(doc["verdict"], "unreachable");
+    assert_eq!(
+        blockers(&doc),
+        vec![(
+            "acl-narrow".to_string(),
+            "add an inbound allow entry to acl-narrow for tcp/22 from 8.8.8.8/32".to_string()
+        )]
+    );
+    assert_eq!(
+        denials(&doc),
+        vec![
+            ("acl-narrow".to_string(), "inbound rule *".to_string()),
+            ("acl-narrow".to_string(), "inbound rule *".to_string()),
+        ],
+        "the front leg through keep-a, then the back leg from keep-b"
+    );
+    assert!(doc["hops"]
+        .to_string()
+        .contains("the forwarded request entering the target's subnet"));
+    // Its own subnet's clients go through keep-a: no ACL between node and target.
+    let (code, doc, _) = run("1.2.3.5", "keep", "22");
+    assert_eq!(code, 0, "{doc:#}");
+    assert!(doc["hops"].to_string().contains("share the subnet"));
+    let (_, doc, _) = run("internet", "keep", "22");
+    assert_eq!(doc["verdict"], "reachable");
+    assert_eq!(doc["sources"], serde_json::json!(["1.2.3.0/24"]));
+    // i-keep-b shares keep-b with its node: everyone.
+    assert_eq!(run("8.8.8.8", "keep", "2222").0, 0);
+
+    // web-a admits 8.8.8.8 but its ACL refuses the forwarded request to the app subnet.
+    let (code, doc, _) = run("8.8.8.8", "web", "80");
+    assert_eq!(code, 1);
+    assert_eq!(
+        blockers(&doc),
+        vec![(
+            "acl-noforward".to_string(),
+            "add an outbound allow entry for tcp/8080 to 10.0.3.10/32 with a rule number lower than 90"
+                .to_string()
+        )]
+    );
+    assert!(denials(&doc).contains(&("acl-noforward".to_string(), "outbound rule 90".to_string())));
+    // web-b admits 5.6.7.0/24 and lets the target's reply in (rule 110).
+    let (code, doc, _) = run("5.6.7.8", "web", "80");
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(denials(&doc), vec![]);
+    let h = doc["hops"].to_string();
+    assert!(
+        h.contains("acl-office inbound rule 110 allows tcp/32768 from 10.0.3.10"),
+        "{h}"
+    );
+    let (_, doc, _) = run("internet", "web", "80");
+    assert_eq!(doc["sources"], serde_json::json!(["5.6.7.0/24"]));
+
+    // reply: both nodes forward, the target answers, and neither subnet lets the answer in.
+    let (code, doc, text) = run("internet", "reply", "80");
+    assert_eq!(code, 1);
+    assert_eq!(doc["sources"], serde_json::json!([]));
+    assert_eq!(
+        blockers(&doc),
+        vec![(
+            "acl-noreply".to_string(),
+            "add an inbound allow entry to acl-noreply for tcp/32768 from 10.0.3.11/32".to_string()
+        )]
+    );
+    assert_eq!(
+        denials(&doc),
+        vec![
+            ("acl-noreply".to_string(), "inbound rule *".to_string()),
+            ("acl-noreply".to_string(), "inbound rule *".to_string()),
+        ],
+        "one per node"
+    );
+    snapshot("explain_lb_reply_refused_json", &text);
 }

@@ -322,6 +322,217 @@ fn load_balancer_targets_and_bypass() {
     assert_eq!(x[3].address, "public-db.x.us-east-1.rds.amazonaws.com");
 }
 
+/// The ACLs between a balancer's nodes and its targets (lb-acl-legs): a target sharing a
+/// subnet with one node is still behind its ACL for the other node's clients; a node's
+/// subnet must let the forwarded request out and the target's reply in. Before these legs
+/// were checked, i-keep, i-app and i-app2 were all reported open to every public IPv4.
+#[test]
+fn balancer_nodes_reach_targets_through_both_acls() {
+    let e = load("lb-acl-legs");
+    let x = Reach::new(&e).exposures();
+    let w = world4_cidrs();
+    let via = |r: &Exposure| r.via.clone().unwrap_or_default();
+    assert_eq!(
+        rows(&x)
+            .into_iter()
+            .zip(x.iter().map(via))
+            .collect::<Vec<_>>(),
+        vec![
+            // web-a lets everyone in but refuses the forwarded request (outbound rule 90);
+            // web-b admits only 5.6.7.0/24 and passes both the request and the reply.
+            (
+                (
+                    "i-app".into(),
+                    "instance",
+                    "tcp".into(),
+                    vec![[8080, 8080]],
+                    vec!["5.6.7.0/24".to_string()],
+                    "load-balancer"
+                ),
+                "web".to_string()
+            ),
+            // Through keep-a (same subnet) only 1.2.3.0/24 arrives; keep-b forwards everyone
+            // with their own address, and keep-a's ACL admits only 1.2.3.0/24 of them.
+            (
+                (
+                    "i-keep".into(),
+                    "instance",
+                    "tcp".into(),
+                    vec![[22, 22]],
+                    vec!["1.2.3.0/24".to_string()],
+                    "load-balancer"
+                ),
+                "keep".to_string()
+            ),
+            // Its node shares its allow-all subnet: nothing in between.
+            (
+                (
+                    "i-keep-b".into(),
+                    "instance",
+                    "tcp".into(),
+                    vec![[22, 22]],
+                    w.clone(),
+                    "load-balancer"
+                ),
+                "keep".to_string()
+            ),
+            (
+                (
+                    "keep".into(),
+                    "load-balancer",
+                    "tcp".into(),
+                    vec![[22, 22], [2222, 2222]],
+                    w.clone(),
+                    "direct"
+                ),
+                String::new()
+            ),
+            // The balancer itself is open; i-app2's replies never get back into its subnets.
+            (
+                (
+                    "reply".into(),
+                    "load-balancer",
+                    "tcp".into(),
+                    vec![[80, 80]],
+                    w.clone(),
+                    "direct"
+                ),
+                String::new()
+            ),
+            (
+                (
+                    "web".into(),
+                    "load-balancer",
+                    "tcp".into(),
+                    vec![[80, 80]],
+                    w,
+                    "direct"
+                ),
+                String::new()
+            ),
+        ]
+    );
+}
+
+/// lb-acl-legs with i-keep moved to the app subnet (both of keep's nodes now cross ACLs to
+/// reach it), keep-b's ACL letting out the forwarded request and replies to clients on
+/// 32768-65535 only, and the app subnet's ACL letting replies out on `reply_out` only.
+fn preserved_reply_estate(reply_out: (u16, u16)) -> Estate {
+    use super::oracle::gen::{entry, nacl};
+    use vpclint::model::PortSpec;
+    let mut e = load("lb-acl-legs");
+    let moved: std::net::Ipv4Addr = "10.0.3.12".parse().expect("test ip");
+    let keep = e
+        .interfaces
+        .get_by_id_mut("eni-keep")
+        .expect("eni-keep in fixture");
+    keep.subnet_id = "subnet-app".into();
+    keep.private_ips = vec![moved];
+    e.instances
+        .get_by_id_mut("i-keep")
+        .expect("i-keep in fixture")
+        .private_ip = Some(moved);
+    e.network_acls
+        .get_by_id_mut("acl-default-a")
+        .expect("default ACL")
+        .subnet_ids
+        .retain(|s| s != "subnet-keep-b" && s != "subnet-app");
+    let mut node = nacl(
+        "acl-node",
+        "vpc-a",
+        false,
+        vec![
+            entry(100, false, true, Protocol::All, PortSpec::All, "0.0.0.0/0"),
+            entry(
+                100,
+                true,
+                true,
+                Protocol::TCP,
+                PortSpec::Range(22, 22),
+                "10.0.0.0/16",
+            ),
+            entry(
+                110,
+                true,
+                true,
+                Protocol::TCP,
+                PortSpec::Range(32768, 65535),
+                "0.0.0.0/0",
+            ),
+        ],
+    );
+    node.subnet_ids = vec!["subnet-keep-b".into()];
+    let mut app = nacl(
+        "acl-app",
+        "vpc-a",
+        false,
+        vec![
+            entry(100, false, true, Protocol::All, PortSpec::All, "0.0.0.0/0"),
+            entry(
+                100,
+                true,
+                true,
+                Protocol::TCP,
+                PortSpec::Range(reply_out.0, reply_out.1),
+                "0.0.0.0/0",
+            ),
+        ],
+    );
+    app.subnet_ids = vec!["subnet-app".into()];
+    e.network_acls.insert("acl-node", node);
+    e.network_acls.insert("acl-app", app);
+    e
+}
+
+/// A preserved client's reply crosses three ACLs on ONE port (the client's): out of the
+/// target's subnet, into the node's, and out of the node's towards the client. Here each
+/// ACL passes some ephemeral port, but the target's subnet and the node's way out share
+/// none; keep-a's ACL refuses the target's reply outright. So nothing reaches i-keep —
+/// until the ranges overlap.
+#[test]
+fn a_preserved_reply_needs_one_port_through_three_acls() {
+    let keep_rows = |e: &Estate| -> Vec<Row> {
+        let x = Reach::new(e).exposures();
+        rows(&x).into_iter().filter(|r| r.0 == "i-keep").collect()
+    };
+    let disjoint = preserved_reply_estate((1024, 32767));
+    assert_eq!(keep_rows(&disjoint), vec![]);
+    let r = Reach::new(&disjoint);
+    let keep = Endpoint::resolve(&disjoint, "keep").expect("balancer resolves");
+    let t = r
+        .explain(
+            &Endpoint::Cidr("8.8.8.8/32".parse().expect("cidr")),
+            &keep,
+            Probe::new("tcp", Some(22)).expect("probe"),
+        )
+        .expect("explain answers");
+    assert_eq!(t.verdict, Verdict::Unreachable);
+    let blamed: Vec<(&str, &str)> = t
+        .blocked_by
+        .iter()
+        .map(|b| (b.component.as_str(), b.reason.as_str()))
+        .collect();
+    assert_eq!(
+        blamed,
+        vec![(
+            "subnet-app / subnet-keep-b",
+            "the reply passes both subnets' ACLs only on ports that subnet-keep-b's ACL does not let out to 8.8.8.8"
+        )]
+    );
+    let overlapping = preserved_reply_estate((1024, 65535));
+    assert_eq!(
+        keep_rows(&overlapping),
+        vec![(
+            "i-keep".into(),
+            "instance",
+            "tcp".into(),
+            vec![[22, 22]],
+            world4_cidrs(),
+            "load-balancer"
+        )]
+    );
+}
+
 /// The real export: what DESIGN and the export say is exposed, row by row.
 #[test]
 fn exposure_of_the_real_export() {
