@@ -1071,11 +1071,14 @@ mod tests {
         let estate = crate::load::load_texts(vec![("plan.json".into(), text)])
             .expect("generated plan loads");
         // The new segment picks instances by computed keys (`tier[local.rules[count.index]]`)
-        // and by `count.index` past the last target (`aws_subnet.private[count.index % 12]`):
-        // the loader says so, once per target.
+        // by `count.index` past the last target (`aws_subnet.private[count.index % 12]`) and
+        // by a conditional: the loader says so, once per target.
         let warned: Vec<&str> = estate.warnings.iter().map(|w| w.message.as_str()).collect();
         let stand_in = r#"module.segment["s01"].aws_security_group.tier[?]"#;
-        assert_eq!(warned.len(), 4, "{warned:#?}");
+        assert_eq!(warned.len(), 5, "{warned:#?}");
+        // `subnet_id` names `aws_subnet.public[i]` or `aws_subnet.private[i]` (a conditional).
+        let choice = r#"module.segment["s01"].aws_instance.app: `subnet_id` names one of "#;
+        assert_eq!(warned.iter().filter(|w| w.starts_with(choice)).count(), 1);
         assert_eq!(
             warned.iter().filter(|w| w.contains(stand_in)).count(),
             1,

@@ -43,6 +43,9 @@ pub struct Ctx<'e, 'c> {
     pub stand_ins: RefCell<BTreeMap<String, StandIn>>,
     /// Base address → referencing resource bases whose `count.index` was wrapped around it.
     pub wraps: RefCell<BTreeMap<String, BTreeSet<String>>>,
+    /// (resource base, id attribute) → the ids its expression names, of which the first is
+    /// used (two different resources: a conditional expression).
+    pub ambiguous: RefCell<BTreeMap<(String, String), Vec<String>>>,
 }
 
 /// The expression (by address: configuration expressions live as long as the context),
@@ -162,6 +165,7 @@ impl<'e, 'c> Ctx<'e, 'c> {
             links: RefCell::new(HashMap::new()),
             stand_ins: RefCell::new(BTreeMap::new()),
             wraps: RefCell::new(BTreeMap::new()),
+            ambiguous: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -274,11 +278,20 @@ impl<'e, 'c> Ctx<'e, 'c> {
         if obj.get(attr).is_some() && !obj.is_unknown(attr) {
             return Ok(Vec::new()); // known and empty
         }
+        let single = attr_is_single(attr);
         let linked: Vec<String> = self
-            .linked(res, expr, types, attr_is_single(attr))
+            .linked(res, expr, types, single)
             .into_iter()
             .map(|(_, id)| id)
             .collect();
+        if single && linked.len() > 1 {
+            // `var.public ? aws_subnet.public[0].id : aws_subnet.private[0].id`: callers take
+            // the first, and say so once per resource and attribute.
+            self.ambiguous
+                .borrow_mut()
+                .entry((res.inst.base.clone(), attr.to_string()))
+                .or_insert_with(|| linked.clone());
+        }
         // An unknown attribute the configuration does not set is merely computed by the
         // provider (`source_security_group_id` of a CIDR rule): nothing rests on it.
         let set_by_config = res.cfg.is_none() || expr.is_some();

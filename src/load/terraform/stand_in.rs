@@ -91,9 +91,25 @@ pub fn finish(ctx: &mut Ctx) {
     }
 }
 
-/// One warning per resource whose instances were picked with `count.index` wrapped around.
+/// One warning per resource whose instances were picked with `count.index` wrapped around,
+/// and per id attribute that names several resources.
 fn report_wraps(ctx: &mut Ctx) {
     let path = ctx.err.path.clone();
+    let choices: Vec<String> = ctx
+        .ambiguous
+        .borrow()
+        .iter()
+        .map(|((base, attr), ids)| {
+            format!(
+                "{base}: `{attr}` names one of {} (a conditional the plan does not resolve); \
+                 vpclint used the first (run on the state for exact answers)",
+                ids.join(", ")
+            )
+        })
+        .collect();
+    for m in choices {
+        ctx.estate.warn(path.clone(), m);
+    }
     let messages: Vec<String> = ctx
         .wraps
         .borrow()
