@@ -119,6 +119,13 @@ impl SecurityGroup {
         self.name == "default"
     }
 
+    /// A Terraform plan's stand-in for "one of these groups, unknown which" (its id ends in
+    /// `[?]`, which no AWS id or Terraform address does): its rules are a union over
+    /// several groups, so judging it as one group (unused, redundant rules) would mislead.
+    pub fn is_stand_in(&self) -> bool {
+        self.meta.id.ends_with("[?]")
+    }
+
     pub fn rules(&self) -> impl Iterator<Item = &SgRule> {
         self.ingress.iter().chain(self.egress.iter())
     }

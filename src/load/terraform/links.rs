@@ -44,7 +44,7 @@ pub struct Ctx<'e, 'c> {
     /// Base address → referencing resource bases whose `count.index` was wrapped around it.
     pub wraps: RefCell<BTreeMap<String, BTreeSet<String>>>,
     /// (resource base, id attribute) → the ids its expression names, of which the first is
-    /// used (two different resources: a conditional expression).
+    /// used (a conditional expression, or a key computed from a local).
     pub ambiguous: RefCell<BTreeMap<(String, String), Vec<String>>>,
 }
 
@@ -256,7 +256,7 @@ impl<'e, 'c> Ctx<'e, 'c> {
         obj: &Obj,
         attr: &str,
         expr: Option<&'c Value>,
-        types: &[&str],
+        types: &'static [&'static str],
         unknown: &mut Vec<String>,
     ) -> Result<Vec<String>, crate::error::LoadError> {
         let mut known = obj.strings(attr)?;
@@ -285,8 +285,9 @@ impl<'e, 'c> Ctx<'e, 'c> {
             .map(|(_, id)| id)
             .collect();
         if single && linked.len() > 1 {
-            // `var.public ? aws_subnet.public[0].id : aws_subnet.private[0].id`: callers take
-            // the first, and say so once per resource and attribute.
+            // `var.public ? aws_subnet.public[0].id : aws_subnet.private[0].id`, or a subnet
+            // picked by a local: callers take the first, and say so once per resource and
+            // attribute.
             self.ambiguous
                 .borrow_mut()
                 .entry((res.inst.base.clone(), attr.to_string()))
@@ -309,7 +310,7 @@ impl<'e, 'c> Ctx<'e, 'c> {
         o: &Obj,
         attr: &str,
         expr: Option<&'c Value>,
-        types: &[&str],
+        types: &'static [&'static str],
     ) -> Result<Vec<String>, crate::error::LoadError> {
         let mut known = o.strings(attr)?;
         if o.is_partly_unknown(attr) {
@@ -335,13 +336,13 @@ impl<'e, 'c> Ctx<'e, 'c> {
 
     /// Resolves an expression's references to (type, id) of resources of `types`. A single
     /// id attribute that names one of several instances without saying which gets the
-    /// instance's stand-in (security groups, see [`super::stand_in`]) or, for other types,
-    /// the first candidate; both are reported once per stand-in by `stand_in::finish`.
+    /// instances' stand-in (security groups, see [`super::stand_in`]) or, for other types,
+    /// every candidate ([`Ctx::link`] then reports that the first is used).
     pub fn linked(
         &self,
         res: &Res,
         expr: Option<&'c Value>,
-        types: &[&str],
+        types: &'static [&'static str],
         single: bool,
     ) -> Vec<(String, String)> {
         let Some(expr) = expr else {
@@ -358,7 +359,13 @@ impl<'e, 'c> Ctx<'e, 'c> {
 
     /// The references of `expr` resolved for every instance of `res`'s resource, cached:
     /// 7,000 instances of one counted rule resource share one resolution.
-    fn template(&self, res: &Res, expr: &'c Value, types: &[&str], single: bool) -> Rc<[Link]> {
+    fn template(
+        &self,
+        res: &Res,
+        expr: &'c Value,
+        types: &'static [&'static str],
+        single: bool,
+    ) -> Rc<[Link]> {
         let key = (
             std::ptr::from_ref(expr) as usize,
             types.as_ptr() as usize,
@@ -369,7 +376,7 @@ impl<'e, 'c> Ctx<'e, 'c> {
         if let Some(hit) = self.links.borrow().get(&key).and_then(|m| m.get(base)) {
             return Rc::clone(hit);
         }
-        let refs = references(Some(expr));
+        let refs = each_value_refs(res, references(Some(expr)));
         let from = From {
             module: &res.inst.module,
             key: None,
@@ -444,6 +451,10 @@ impl<'e, 'c> Ctx<'e, 'c> {
                     None => otherwise.iter().for_each(|l| self.emit(l, res, out)),
                 }
             }
+            Link::OneOf { kind, ids, .. } if !super::stand_in::stands_in(kind) => {
+                // No stand-in for a subnet: every candidate; `link` says the first is used.
+                out.extend(ids.iter().map(|id| (kind.clone(), id.clone())));
+            }
             Link::OneOf {
                 stand_in,
                 kind,
@@ -460,12 +471,7 @@ impl<'e, 'c> Ctx<'e, 'c> {
                 if !entry.referrers.contains(&res.inst.base) {
                     entry.referrers.insert(res.inst.base.clone());
                 }
-                let id = if super::stand_in::stands_in(kind) {
-                    stand_in.clone()
-                } else {
-                    ids.first().cloned().unwrap_or_default()
-                };
-                out.push((kind.clone(), id));
+                out.push((kind.clone(), stand_in.clone()));
             }
         }
     }
@@ -512,6 +518,27 @@ impl<'e, 'c> Ctx<'e, 'c> {
             ),
         );
     }
+}
+
+/// `for_each = aws_subnet.s` with `subnet_id = each.value.id`: the expression names no
+/// resource, only `each.value`, which is the instance of `aws_subnet.s` with the same key,
+/// so it reads as `aws_subnet.s[each.key]`.
+fn each_value_refs(res: &Res, refs: Vec<String>) -> Vec<String> {
+    let uses_value = refs.iter().any(|r| r.starts_with("each.value"));
+    if !uses_value || refs.iter().any(|r| super::refs::names_resource(r)) {
+        return refs;
+    }
+    let over = references(res.cfg.and_then(|c| c.for_each_expression.as_ref()));
+    if !over.iter().any(|r| super::refs::names_resource(r)) {
+        return refs;
+    }
+    let mut out: Vec<String> = refs
+        .into_iter()
+        .filter(|r| !r.starts_with("each.value"))
+        .collect();
+    out.extend(over.into_iter().filter(|r| super::refs::names_resource(r)));
+    out.push("each.key".to_string());
+    out
 }
 
 /// Attributes that hold one id (a bare reference to a counted resource from a resource

@@ -10,8 +10,10 @@
 //! instance. A bare reference (`aws_subnet.public`, which is also what `[count.index]`,
 //! `[local.x[count.index]]` and `[*]` look like in the JSON) names:
 //! - the instance with the referencing resource's own key when the expression iterates
-//!   (`count.index`, `each.*`) and nothing else could compute the key, or when both resources
-//!   have exactly the same instance keys (`count = length(var.azs)` on both sides);
+//!   (`count.index`, `each.key`) and nothing else could compute the key (a local, a variable,
+//!   a module output, an attribute of `each.value`), or uses `each.value` itself and both
+//!   resources have exactly the same keys (`for_each` over a set); `each.value.x` where
+//!   `for_each` is another resource's instances names that resource's instance of the same key;
 //!   With more referencing instances than targets (`element(aws_subnet.s[*].id, count.index)`,
 //!   `aws_subnet.s[count.index % 3]`), an id attribute gets `count.index` wrapped around.
 //! - otherwise, for an attribute holding one id, **one of** the instances, chosen by a value
@@ -86,11 +88,14 @@ pub enum Target {
 /// How an expression picks instances of a counted resource.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Iteration {
-    /// No `count.index` / `each.*`.
+    /// No `count.index` / `each.*`: every instance gets the same value.
     None,
     /// `count.index` or `each.key` and nothing that could compute another key.
     Plain,
-    /// Iterates, but a local, variable, data source or `each.value` may compute the key.
+    /// Only `each.value` itself: the key when `for_each` is a set, a value otherwise.
+    EachValue,
+    /// Iterates, but a local, variable, data source, module output or an attribute of
+    /// `each.value` may compute the key.
     Computed,
 }
 
@@ -99,14 +104,16 @@ fn iteration(refs: &[String]) -> Iteration {
         .iter()
         .any(|r| r == "count.index" || r.starts_with("each."));
     let computes = refs.iter().any(|r| {
-        ["local.", "var.", "data.", "each.value"]
+        ["local.", "var.", "data.", "module.", "each.value."]
             .iter()
             .any(|p| r.starts_with(p))
     });
-    match (iterates, computes) {
-        (false, _) => Iteration::None,
-        (true, false) => Iteration::Plain,
-        (true, true) => Iteration::Computed,
+    let each_value = refs.iter().any(|r| r == "each.value");
+    match (iterates, computes, each_value) {
+        (false, _, _) => Iteration::None,
+        (true, true, _) => Iteration::Computed,
+        (true, false, true) => Iteration::EachValue,
+        (true, false, false) => Iteration::Plain,
     }
 }
 
@@ -281,10 +288,12 @@ impl<'c> Resolver<'c> {
             .instances
             .get(from.base)
             .is_some_and(|mine| same_set(mine, existing));
+        // A computed key that happens to range over the same keys (`length(local.rules)`
+        // equal to the tier count) is still computed: only a plain iterator means "mine".
         let own_key = match iter {
-            Iteration::None => from.single && same_keys,
+            Iteration::None | Iteration::Computed => false,
             Iteration::Plain => true,
-            Iteration::Computed => same_keys,
+            Iteration::EachValue => same_keys,
         };
         let all: Vec<String> = existing.iter().map(|k| full(k)).collect();
         let otherwise = if from.single && all.len() > 1 {
@@ -355,11 +364,13 @@ impl<'c> Resolver<'c> {
                 .collect(),
         };
         for module in &targets {
+            // `module.sg.id` into an id attribute is still one id: a counted resource behind
+            // the output is "one of" its instances, not all of them.
             let next = From {
                 module,
                 key: Some(""),
                 base: "",
-                single: false,
+                single: from.single,
             };
             self.resolve_into(&refs, next, depth + 1, out);
         }
@@ -449,6 +460,12 @@ fn collect_refs(v: &Value, out: &mut Vec<String>) {
         Value::Array(items) => items.iter().for_each(|i| collect_refs(i, out)),
         _ => {}
     }
+}
+
+/// Whether a reference names a managed resource (not `var.`, `local.`, `each.`, …).
+pub fn names_resource(r: &str) -> bool {
+    let first = r.split('.').next().unwrap_or("");
+    !(NOT_RESOURCES.contains(&first) || first == "var" || first == "module")
 }
 
 /// `name[0]` → (`name`, Some(`[0]`)); `name` → (`name`, None).
@@ -593,9 +610,16 @@ mod tests {
             from("[1]", "aws_instance.i", true),
         );
         assert_eq!(got, addrs(&["aws_subnet.s[0]"]));
-        // A bare reference from a resource with the same count, single-valued: same key.
+        // A bare reference that does not iterate (`aws_subnet.s[var.k].id`) gives every
+        // instance the same value, whatever the key sets: one of them, not "mine".
         let got = r.resolve(
             &refs(&["aws_subnet.s"]),
+            from("[1]", "aws_instance.i", true),
+        );
+        assert_eq!(got, one_of("aws_subnet.s", &both));
+        // `aws_subnet.s[each.value].id` with `for_each` over the same set: the same key.
+        let got = r.resolve(
+            &refs(&["aws_subnet.s", "each.value"]),
             from("[1]", "aws_instance.i", true),
         );
         assert_eq!(got, addrs(&["aws_subnet.s[1]"]));
@@ -613,9 +637,18 @@ mod tests {
         let computed = refs(&["aws_subnet.s", "local.map", "count.index"]);
         let got = r.resolve(&computed, from("[1]", "aws_security_group_rule.r", true));
         assert_eq!(got, one_of("aws_subnet.s", &both));
-        // ...but from a resource with exactly the same keys, the own key is meant.
+        // ...nor from a resource with exactly the same keys (`length(local.map)` equal to
+        // the subnet count is a coincidence, not a link), nor through a module output or an
+        // attribute of `each.value`.
         let got = r.resolve(&computed, from("[1]", "aws_instance.i", true));
-        assert_eq!(got, addrs(&["aws_subnet.s[1]"]));
+        assert_eq!(got, one_of("aws_subnet.s", &both));
+        for by in ["module.m.idx", "each.value.subnet"] {
+            let got = r.resolve(
+                &refs(&["aws_subnet.s", by, "count.index"]),
+                from("[1]", "aws_instance.i", true),
+            );
+            assert_eq!(got, one_of("aws_subnet.s", &both), "{by}");
+        }
         // An own key the target lacks: wrapped around (single, as `element()` does) or
         // every instance (list).
         let plain = refs(&["aws_subnet.s", "count.index"]);
@@ -684,6 +717,19 @@ mod tests {
         );
         let got = r.resolve(&refs(&["module.net.first", "module.net"]), root);
         assert_eq!(got, addrs(&["module.net.aws_subnet.s[0]"]));
+        // The same output into an id attribute (`module.net.ids[count.index]`): one of them.
+        let single = From {
+            single: true,
+            ..root
+        };
+        let got = r.resolve(&refs(&["module.net.ids", "module.net"]), single);
+        assert_eq!(
+            got,
+            one_of(
+                "module.net.aws_subnet.s",
+                &["module.net.aws_subnet.s[0]", "module.net.aws_subnet.s[1]"]
+            )
+        );
         // A variable set to a constant names no resource.
         let inside = From {
             module: "module.net",

@@ -113,6 +113,9 @@ pub struct ConfigResource {
     /// or for nested blocks a list of such maps.
     #[serde(default)]
     pub expressions: BTreeMap<String, Value>,
+    /// `for_each = aws_subnet.s`: what `each.value` ranges over.
+    #[serde(default)]
+    pub for_each_expression: Option<Value>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -11,16 +11,19 @@
 //! member of any candidate also belongs to. Its rules are checked and reported once, at
 //! their own `.tf` block, and reachability over-approximates: what the real group admits,
 //! the stand-in admits to every candidate's members. Other resource types cannot be
-//! stood in for (an interface lives in one subnet): there the first candidate is used.
-//! Each stand-in is reported once, with the resources that name it.
+//! stood in for (an interface lives in one subnet): an id attribute uses the first candidate
+//! and a list (a balancer's subnets) all of them. Each stand-in is reported once, with the
+//! resources that name it. Tags and the name that every candidate shares carry over, so
+//! tag suppressions and the default-group rules still apply.
 
 use std::collections::HashMap;
 
 use super::convert::GROUPS;
 use super::links::Ctx;
-use crate::model::{Meta, SecurityGroup};
+use crate::model::{Meta, SecurityGroup, Tags};
 
-/// Whether one-of-several links of this type get a stand-in object.
+/// Whether one-of-several links of this type get a stand-in object (otherwise every
+/// candidate is linked and `Ctx::link` reports that an id attribute uses the first).
 pub fn stands_in(kind: &str) -> bool {
     GROUPS.contains(&kind)
 }
@@ -52,9 +55,24 @@ pub fn ensure_group(ctx: &mut Ctx, id: &str) {
     meta.region = first.meta.region.clone();
     meta.owner_id = first.meta.owner_id.clone();
     meta.unknown = vec!["id".to_string()];
+    meta.tags = Tags(
+        first
+            .meta
+            .tags
+            .0
+            .iter()
+            .filter(|t| groups.iter().all(|g| g.meta.tags.0.contains(t)))
+            .cloned()
+            .collect(),
+    );
+    let name = if groups.iter().all(|g| g.name == first.name) {
+        first.name.clone()
+    } else {
+        id.to_string()
+    };
     let group = SecurityGroup {
         meta,
-        name: id.to_string(),
+        name,
         description: format!(
             "stands in for one of {} security groups, chosen by a key the plan does not record",
             candidates.len()
@@ -100,10 +118,16 @@ fn report_wraps(ctx: &mut Ctx) {
         .borrow()
         .iter()
         .map(|((base, attr), ids)| {
+            let shown: Vec<&str> = ids.iter().take(3).map(String::as_str).collect();
+            let more = match ids.len().saturating_sub(3) {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
             format!(
-                "{base}: `{attr}` names one of {} (a conditional the plan does not resolve); \
-                 vpclint used the first (run on the state for exact answers)",
-                ids.join(", ")
+                "{base}: `{attr}` names one of {}{more}, and the plan does not say which (a \
+                 conditional, or a key computed from a local or a variable); vpclint used the \
+                 first (run on the state for exact answers)",
+                shown.join(", ")
             )
         })
         .collect();
@@ -131,22 +155,15 @@ fn report_wraps(ctx: &mut Ctx) {
 fn message(id: &str, s: &super::links::StandIn) -> String {
     let by: Vec<&str> = s.referrers.iter().map(String::as_str).collect();
     let base = id.trim_end_matches("[?]");
-    let what = format!(
+    format!(
         "{}: an id attribute names one of the {} instances of {base} by a key the plan does \
-         not record (computed from `count.index`, a local, a variable or `each.value`)",
+         not record (computed from a local, a variable, a module output or `each.value`); \
+         vpclint attaches such rules to the stand-in group `{id}`, whose members are the \
+         members of every candidate, so reachability may be wider than after apply (run on \
+         the state for exact answers)",
         by.join(", "),
         s.candidates.len()
-    );
-    if stands_in(&s.kind) {
-        format!(
-            "{what}; vpclint attaches such rules to the stand-in group `{id}`, whose members \
-             are the members of every candidate, so reachability may be wider than after \
-             apply (run on the state for exact answers)"
-        )
-    } else {
-        let first = s.candidates.first().map(String::as_str).unwrap_or("");
-        format!("{what}; vpclint used the first, {first} (run on the state for exact answers)")
-    }
+    )
 }
 
 /// Every interface, instance, load balancer and database in a candidate group is also in

@@ -1090,7 +1090,8 @@ fn computed_keys_go_to_a_stand_in_group() {
             "change":{"actions":["create"],"after_unknown":after}}));
         };
     for i in 0..3 {
-        let values = serde_json::json!({"name": format!("tier{i}"), "ingress": [], "egress": []});
+        let values = serde_json::json!({"name": format!("tier{i}"), "ingress": [], "egress": [],
+            "tags": {"team": "web", "tier": format!("t{i}")}});
         add("aws_security_group", "tier", i, values, &["id", "vpc_id"]);
         let values = serde_json::json!({"private_ip": format!("10.0.1.{}", 10 + i)});
         add(
@@ -1101,7 +1102,9 @@ fn computed_keys_go_to_a_stand_in_group() {
             &["id", "vpc_security_group_ids"],
         );
     }
-    for (i, port) in [22, 3389].into_iter().enumerate() {
+    // Three rules, two of them alike: from different resources they are different rules
+    // (for different tiers, perhaps), so both stay and neither is "redundant".
+    for (i, port) in [22, 3389, 22].into_iter().enumerate() {
         let values = serde_json::json!({"type":"ingress","protocol":"tcp","from_port":port,
             "to_port":port,"cidr_blocks":["0.0.0.0/0"]});
         add(
@@ -1128,7 +1131,41 @@ fn computed_keys_go_to_a_stand_in_group() {
     let stand_in = "aws_security_group.tier[?]";
     assert_eq!(
         rules(group(&e, stand_in), Direction::Ingress),
-        ["tcp port 22 0.0.0.0/0", "tcp port 3389 0.0.0.0/0"]
+        [
+            "tcp port 22 0.0.0.0/0",
+            "tcp port 22 0.0.0.0/0",
+            "tcp port 3389 0.0.0.0/0"
+        ]
+    );
+    // The tags every tier has carry over (tag suppressions keep working); the others not.
+    let tags: Vec<(&str, &str)> = group(&e, stand_in)
+        .meta
+        .tags
+        .0
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(tags, [("team", "web")]);
+    // Judged as a group of rules, the stand-in is neither unused nor redundant; rule-level
+    // findings come once per rule.
+    let catalog = crate::rules::load_catalog(&[]).expect("catalog");
+    let findings = crate::rules::run(&catalog, &e, &crate::rules::EvalContext::default());
+    let mut on_stand_in: Vec<(&str, &str)> = findings
+        .iter()
+        .filter(|f| f.resource == stand_in)
+        .map(|f| (f.name.as_str(), f.severity.as_str()))
+        .collect();
+    on_stand_in.sort();
+    assert_eq!(
+        on_stand_in,
+        [
+            ("rdp-open-to-internet", "high"),
+            ("security-group-rule-missing-description", "low"),
+            ("security-group-rule-missing-description", "low"),
+            ("security-group-rule-missing-description", "low"),
+            // Group-level: one finding per group and port, as for any group.
+            ("ssh-open-to-internet", "high"),
+        ]
     );
     assert_eq!(group(&e, stand_in).vpc_id, "aws_vpc.v");
     for i in 0..3 {
@@ -1149,6 +1186,72 @@ fn computed_keys_go_to_a_stand_in_group() {
         warned[0].starts_with(
             "aws_security_group_rule.r: an id attribute names one of the 3 instances of \
              aws_security_group.tier"
+        ),
+        "{}",
+        warned[0]
+    );
+}
+
+/// Keys the plan cannot settle, for links that have no stand-in: a balancer whose
+/// `subnet_mapping` picks subnets by locals keeps every candidate (it lives in several
+/// subnets anyway); `subnet_id = each.value.id` with `for_each = aws_subnet.s` is the subnet
+/// with the same key; an id through a module output of a counted resource is "one of" them.
+#[test]
+fn unsettled_keys_keep_every_candidate_or_follow_for_each() {
+    let plan = r#"{"format_version":"1.2",
+      "planned_values":{"root_module":{"resources":[
+        {"address":"aws_subnet.s[0]","mode":"managed","type":"aws_subnet","name":"s","index":0,
+         "values":{"cidr_block":"10.0.0.0/24"}},
+        {"address":"aws_subnet.s[1]","mode":"managed","type":"aws_subnet","name":"s","index":1,
+         "values":{"cidr_block":"10.0.1.0/24"}},
+        {"address":"aws_lb.nlb","mode":"managed","type":"aws_lb","name":"nlb",
+         "values":{"load_balancer_type":"network","subnet_mapping":[{},{}]}},
+        {"address":"aws_network_interface.n[\"1\"]","mode":"managed","type":"aws_network_interface",
+         "name":"n","index":"1","values":{}},
+        {"address":"aws_network_interface.m[0]","mode":"managed","type":"aws_network_interface",
+         "name":"m","index":0,"values":{}}]}},
+      "resource_changes":[
+        {"address":"aws_subnet.s[0]","change":{"actions":["create"],"after_unknown":{"id":true}}},
+        {"address":"aws_subnet.s[1]","change":{"actions":["create"],"after_unknown":{"id":true}}},
+        {"address":"aws_lb.nlb","change":{"actions":["create"],"after_unknown":{"id":true,
+          "subnet_mapping":[{"subnet_id":true},{"subnet_id":true}]}}},
+        {"address":"aws_network_interface.n[\"1\"]","change":{"actions":["create"],
+          "after_unknown":{"id":true,"subnet_id":true}}},
+        {"address":"aws_network_interface.m[0]","change":{"actions":["create"],
+          "after_unknown":{"id":true,"subnet_id":true}}}],
+      "configuration":{"root_module":{"resources":[
+        {"address":"aws_subnet.s","expressions":{}},
+        {"address":"aws_lb.nlb","expressions":{"subnet_mapping":[
+          {"subnet_id":{"references":["aws_subnet.s","local.a"]}},
+          {"subnet_id":{"references":["aws_subnet.s","local.b"]}}]}},
+        {"address":"aws_network_interface.n","for_each_expression":{"references":["aws_subnet.s"]},
+         "expressions":{"subnet_id":{"references":["each.value.id","each.value"]}}},
+        {"address":"aws_network_interface.m","expressions":{
+          "subnet_id":{"references":["aws_subnet.s","local.pick"]}}}]}}}"#;
+    // `for_each = aws_subnet.s` keys by the subnets' keys: `["1"]` is not a count index,
+    // so the fixture's subnets are re-keyed to match.
+    let plan = plan
+        .replace(r#"aws_subnet.s[1]"#, r#"aws_subnet.s[\"1\"]"#)
+        .replace(r#""name":"s","index":1"#, r#""name":"s","index":"1""#);
+    let e = load_str(&plan).unwrap();
+    let lb = e.load_balancers.get_by_id("aws_lb.nlb").unwrap();
+    assert_eq!(lb.subnet_ids, ["aws_subnet.s[0]", r#"aws_subnet.s["1"]"#]);
+    let n = e
+        .interfaces
+        .get_by_id(r#"aws_network_interface.n["1"]"#)
+        .unwrap();
+    assert_eq!(n.subnet_id, r#"aws_subnet.s["1"]"#);
+    // A subnet picked by a local: the first, and a warning that says so; no other warning.
+    let m = e
+        .interfaces
+        .get_by_id("aws_network_interface.m[0]")
+        .unwrap();
+    assert_eq!(m.subnet_id, "aws_subnet.s[0]");
+    let warned: Vec<&str> = e.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(
+        warned[0].starts_with(
+            r#"aws_network_interface.m: `subnet_id` names one of aws_subnet.s[0], aws_subnet.s["1"], and the plan does not say which"#
         ),
         "{}",
         warned[0]

@@ -139,7 +139,9 @@ pub fn wider_than_peer(s: &Subject<'_>, _: &[Arg], env: &Env<'_>) -> Verdict {
 /// Whether "no user" means unused: the inputs list interfaces or instances. Without both,
 /// every group would look unused, however busy the account.
 pub fn usage_known(s: &Subject<'_>, _: &[Arg], env: &Env<'_>) -> Verdict {
-    Verdict::from(matches!(s, Subject::SecurityGroup(_)) && env.derived.usage_known)
+    Verdict::from(
+        matches!(s, Subject::SecurityGroup(g) if !g.is_stand_in()) && env.derived.usage_known,
+    )
 }
 
 pub fn vpc_in_use(s: &Subject<'_>, _: &[Arg], env: &Env<'_>) -> Verdict {

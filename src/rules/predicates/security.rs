@@ -298,6 +298,9 @@ pub fn redundant(s: &Subject<'_>, _: &[Arg], _: &Env<'_>) -> Verdict {
     let Subject::SgRule { group, rule } = s else {
         return Verdict::no();
     };
+    if group.is_stand_in() {
+        return Verdict::no(); // its rules belong to different groups
+    }
     let list = match rule.direction {
         Direction::Ingress => &group.ingress,
         Direction::Egress => &group.egress,

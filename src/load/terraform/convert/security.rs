@@ -223,6 +223,7 @@ fn attach_rules(
     }
     match ctx.estate.security_groups.get_by_id_mut(group) {
         Some(g) => {
+            let stand_in = g.is_stand_in();
             // A state lists standalone rules again inside their group: keep one copy. The
             // keys of a group's rules are kept so that a group with thousands of standalone
             // rules is not rescanned for each.
@@ -235,8 +236,10 @@ fn attach_rules(
                 .rule_keys
                 .entry((group.to_string(), dir))
                 .or_insert_with(|| list.iter().map(rule_key).collect());
+            // A stand-in gathers rules of different groups: identical ones from different
+            // resources are different rules there, each reported at its own block.
             for r in rules {
-                if seen.insert(rule_key(&r)) {
+                if seen.insert(rule_key(&r)) || stand_in {
                     list.push(r);
                 }
             }
