@@ -692,9 +692,9 @@ impl<'r, 'e> Tracer<'r, 'e> {
     /// leaves through the internet and comes back in, so it is the interface's way out
     /// (egress, route, NAT, ACL) and then the balancer as an internet client at the
     /// address the source is translated to (the interface's public address through an
-    /// internet gateway, the NAT gateway's elastic IP through a NAT). IPv4 unless only
-    /// IPv6 gets out and the balancer is dualstack: clients prefer neither, and IPv4 is
-    /// the one every internet-facing balancer has.
+    /// internet gateway, the NAT gateway's elastic IP through a NAT). IPv4 only: a
+    /// dualstack balancer's IPv6 addresses lie in its subnets' IPv6 blocks, so over IPv6
+    /// the path from inside is not a translated one through the internet.
     pub(crate) fn interface_to_public_lb(
         &mut self,
         a_ix: Idx<NetworkInterface>,
@@ -706,14 +706,15 @@ impl<'r, 'e> Tracer<'r, 'e> {
         let exact = reach.interface_to_internet(a_ix);
         let out = exact.intersection(&self.probe_any()).addrs();
         let world = |fam: AddrSet| internet().intersection(&fam);
-        let v6_only = out.intersection(&world(AddrSet::all_v4())).is_empty()
-            && !out.intersection(&world(AddrSet::all_v6())).is_empty()
-            && Reach::lb_families(lb).contains(IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED));
-        let fam = if v6_only {
-            AddrSet::all_v6()
-        } else {
-            AddrSet::all_v4()
-        };
+        let fam = AddrSet::all_v4();
+        if !e.ipv6_addresses.is_empty()
+            && Reach::lb_families(lb).contains(IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED))
+        {
+            self.notes.push(format!(
+                "load balancer {} is dualstack: only IPv4 is traced (over IPv6 its addresses are in its subnets' IPv6 blocks, not reached through a translation)",
+                lb.name
+            ));
+        }
         let reached = out.intersection(&world(fam.clone()));
         // The balancer's public addresses are AWS's and not in the export: the way out is
         // traced to the lowest one the source reaches, which does not hide a path.
