@@ -430,16 +430,11 @@ impl<'e> Reach<'e> {
                 }
             }
             (Endpoint::Interface(e), Endpoint::LoadBalancer(ix)) => {
-                let lb = self.estate.load_balancers.get(*ix);
-                if lb.is_internet_facing() {
-                    return Err(Error::Usage(format!(
-                        "load balancer {} is internet-facing: its DNS name resolves to public \
-                         addresses, so a client inside the VPC reaches it through the internet; \
-                         explain --from internet --to {} and --from <interface> --to internet",
-                        lb.name, lb.name
-                    )));
+                if self.estate.load_balancers.get(*ix).is_internet_facing() {
+                    t.interface_to_public_lb(*e, *ix)
+                } else {
+                    t.interface_to_lb(*e, *ix)
                 }
-                t.interface_to_lb(*e, *ix)
             }
             (Endpoint::Interface(e), Endpoint::Database(db)) => t.interface_to_db(*e, *db),
             (Endpoint::LoadBalancer(lb), Endpoint::Interface(e)) => t.lb_to_target(*lb, *e),
@@ -447,8 +442,8 @@ impl<'e> Reach<'e> {
             _ => {
                 return Err(Error::Usage(
                     "explain answers: internet or a CIDR → an instance, interface, load balancer \
-                     or database; an instance or interface → another, the internet, a CIDR, an \
-                     internal load balancer or a database; a load balancer → one of its targets \
+                     or database; an instance or interface → another, the internet, a CIDR, a load \
+                     balancer (through the internet when it is internet-facing) or a database; a load balancer → one of its targets \
                      (the back leg alone)"
                         .to_string(),
                 ))

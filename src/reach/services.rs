@@ -133,7 +133,7 @@ impl<'e> Reach<'e> {
         }))
     }
 
-    fn lb_families(lb: &LoadBalancer) -> AddrSet {
+    pub(crate) fn lb_families(lb: &LoadBalancer) -> AddrSet {
         let dual = lb
             .ip_address_type
             .as_deref()

@@ -16,6 +16,15 @@ use super::{Place, Reach};
 /// The Linux default ephemeral port, used to show which ACL entry blocks replies.
 const SHOWN_EPHEMERAL: u16 = 32768;
 
+/// The address an internet server sees a request from inside come from.
+pub(super) enum SeenAs {
+    Addr(IpAddr),
+    /// There is a way out, but the export does not give the address; the words say whose.
+    Unknown(String),
+    /// The request does not reach the internet (the hops say why).
+    NoWayOut,
+}
+
 pub(crate) struct Tracer<'r, 'e> {
     pub(super) reach: &'r Reach<'e>,
     pub(super) probe: Probe,
@@ -870,7 +879,6 @@ impl<'r, 'e> Tracer<'r, 'e> {
     ) {
         let reach = self.reach;
         let e = reach.estate.interfaces.get(ix);
-        let place = reach.place_of(e);
         let exact = reach.interface_to_internet(ix);
         let probe_any = PacketSet::new(
             self.probe.proto(),
@@ -897,13 +905,41 @@ impl<'r, 'e> Tracer<'r, 'e> {
         self.dst = Some(d);
         self.verdict = self.probe.in_set(&exact, d);
         self.internet_flow = true;
+        self.outbound_hops(ix, d);
+    }
+
+    /// The hops of a request from interface `ix` out to internet address `d` and its
+    /// reply: the interface's egress, its route (and the NAT gateway's), its ACL both
+    /// ways. Returns the public address the far end sees the request come from.
+    pub(super) fn outbound_hops(&mut self, ix: Idx<NetworkInterface>, d: IpAddr) -> SeenAs {
+        let reach = self.reach;
+        let e = reach.estate.interfaces.get(ix);
+        let place = reach.place_of(e);
         let k = self.probe.key;
         self.groups(e, false, k, d);
         let vpc = place.vpc_id;
-        let fix = self.igw_fix(&place, d);
         let has_public = match d {
             IpAddr::V4(_) => e.has_public_ipv4(),
             IpAddr::V6(_) => !e.ipv6_addresses.is_empty(),
+        };
+        let igw_fix = self.igw_fix(&place, d);
+        // Without a public address an internet gateway route alone gets nowhere: the way
+        // out is a NAT gateway of the VPC.
+        let nat = reach
+            .estate
+            .nat_gateways
+            .iter()
+            .find(|n| n.vpc_id == vpc && n.connectivity != "private")
+            .map(|n| n.meta.id.clone());
+        let private_v4 = !has_public && matches!(d, IpAddr::V4(_));
+        let fix = move |rtb: &str| {
+            match (&nat, private_v4) {
+            (Some(n), true) => format!("add a route 0.0.0.0/0 -> {n} to {rtb}"),
+            (None, true) => format!(
+                "create a NAT gateway in a public subnet of {vpc}, then add a route 0.0.0.0/0 -> it to {rtb}"
+            ),
+            (_, false) => igw_fix(rtb),
+        }
         };
         let routed_ok = self.route(
             &place,
@@ -916,30 +952,36 @@ impl<'r, 'e> Tracer<'r, 'e> {
             },
             &fix,
         );
+        let target = reach
+            .lookup(&place, d)
+            .map(|(t, r)| &reach.estate.route_tables.get(t).routes[r].target);
+        let mut seen = SeenAs::NoWayOut;
         if routed_ok {
-            if let Some((t, r)) = reach.lookup(&place, d) {
-                if let RouteTarget::NatGateway(n) =
-                    &reach.estate.route_tables.get(t).routes[r].target
-                {
-                    self.nat_hops(n, d);
-                }
-            }
-        } else if !has_public {
-            if let Some((t, r)) = reach.lookup(&place, d) {
-                if matches!(
-                    reach.estate.route_tables.get(t).routes[r].target,
-                    RouteTarget::InternetGateway(_)
-                ) {
-                    self.block(e.meta.label(), format!("interface {} has no public address, so the internet gateway cannot translate it", e.meta.id),
-                        format!("associate an Elastic IP with {}, or route {} through a NAT gateway", e.meta.id, world_cidr(d)), self.loc(&e.meta.source));
-                }
-            }
+            seen = match (target, d) {
+                (Some(RouteTarget::NatGateway(n)), _) => self.nat_hops(n, d),
+                (_, IpAddr::V4(_)) => match e.public_ips.first() {
+                    Some(a) => SeenAs::Addr(IpAddr::V4(*a)),
+                    None => SeenAs::Unknown(format!(
+                        "the public IPv4 address of interface {} is not in the inputs (known after apply)",
+                        e.meta.id
+                    )),
+                },
+                (_, IpAddr::V6(_)) => match e.ipv6_addresses.first() {
+                    Some(a) => SeenAs::Addr(IpAddr::V6(*a)),
+                    None => SeenAs::NoWayOut,
+                },
+            };
+        } else if !has_public && matches!(target, Some(RouteTarget::InternetGateway(_))) {
+            self.block(e.meta.label(), format!("interface {} has no public address, so the internet gateway cannot translate it", e.meta.id),
+                format!("associate an Elastic IP with {}, or route {} through a NAT gateway", e.meta.id, world_cidr(d)), self.loc(&e.meta.source));
         }
         self.nacl(&place, true, k, d, "the request");
         self.nacl_reply(&place, false, d);
+        seen
     }
 
-    fn nat_hops(&mut self, nat_id: &str, d: IpAddr) {
+    /// The NAT gateway's hops towards `d`; what the far end sees: its elastic IP.
+    fn nat_hops(&mut self, nat_id: &str, d: IpAddr) -> SeenAs {
         let reach = self.reach;
         let Some(nat) = reach.estate.nat_gateways.get_by_id(nat_id) else {
             let reason = format!("NAT gateway {nat_id} is not in the inputs");
@@ -949,7 +991,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
                 "check the NAT gateway export".into(),
                 None,
             );
-            return;
+            return SeenAs::NoWayOut;
         };
         self.hop(
             nat.meta.label(),
@@ -966,7 +1008,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
         let np = reach.place(&nat.subnet_id, &nat.vpc_id);
         let vpc = np.vpc_id;
         let fix = self.igw_fix(&np, d);
-        self.route(
+        let out = self.route(
             &np,
             d,
             "from the NAT gateway's subnet towards the internet",
@@ -974,6 +1016,14 @@ impl<'r, 'e> Tracer<'r, 'e> {
             &fix,
         );
         self.notes.push("the NAT gateway's subnet ACL is applied in the verdict; its entries are not traced hop by hop".into());
+        match (out, nat.public_ips.first()) {
+            (false, _) => SeenAs::NoWayOut,
+            (true, Some(a)) => SeenAs::Addr(IpAddr::V4(*a)),
+            (true, None) => SeenAs::Unknown(format!(
+                "the elastic IP of NAT gateway {} is not in the inputs",
+                nat.meta.label()
+            )),
+        }
     }
 
     /// A destination address that no resource holds.

@@ -14,6 +14,13 @@
 //! target (with no target in the inputs, the front leg alone). The exact sets come from
 //! `services`, so the verdicts agree with `vpclint exposure`.
 //!
+//! An internet-facing balancer named from inside is reached by its public DNS name, so
+//! the request goes out to the internet and comes back: the source's way out first (as
+//! `interface → internet`), then the balancer as reached by an internet client at the
+//! address the source is translated to (its public address, or the NAT gateway's elastic
+//! IP). The balancer's public addresses are not in the export: the way out is traced to
+//! the lowest public address the source reaches.
+//!
 //! A database is reached on an address of one of its DB subnet group's subnets; from the
 //! internet only when `PubliclyAccessible`, from inside the VPC always on its private
 //! address. Node and database addresses are not in the export: the hops use the lowest
@@ -27,8 +34,8 @@ use crate::net::{AddrSet, PacketSet, Protocol};
 use super::explain::{first_addr, Decision};
 use super::internet::internet;
 use super::services::{listener_protocols, Node, TargetReach};
-use super::trace::Tracer;
-use super::Rules;
+use super::trace::{SeenAs, Tracer};
+use super::{Reach, Rules};
 
 /// A stand-in interface for a balancer node or a database in one subnet, so the
 /// interface hop builders can evaluate its subnet and groups.
@@ -679,6 +686,86 @@ impl<'r, 'e> Tracer<'r, 'e> {
             .collect();
         let back = listener.and_then(|l| self.back_leg(lb, l, a, fronts, Rules::Ingress));
         self.lb_verdict(lb, listener.is_some(), !admitted.is_empty(), back);
+    }
+
+    /// Interface → internet-facing load balancer by its public DNS name: the request
+    /// leaves through the internet and comes back in, so it is the interface's way out
+    /// (egress, route, NAT, ACL) and then the balancer as an internet client at the
+    /// address the source is translated to (the interface's public address through an
+    /// internet gateway, the NAT gateway's elastic IP through a NAT). IPv4 only: a
+    /// dualstack balancer's IPv6 addresses lie in its subnets' IPv6 blocks, so over IPv6
+    /// the path from inside is not a translated one through the internet.
+    pub(crate) fn interface_to_public_lb(
+        &mut self,
+        a_ix: Idx<NetworkInterface>,
+        ix: Idx<LoadBalancer>,
+    ) {
+        let reach = self.reach;
+        let lb = reach.estate.load_balancers.get(ix);
+        let e = reach.estate.interfaces.get(a_ix);
+        let exact = reach.interface_to_internet(a_ix);
+        let out = exact.intersection(&self.probe_any()).addrs();
+        let world = |fam: AddrSet| internet().intersection(&fam);
+        let fam = AddrSet::all_v4();
+        if !e.ipv6_addresses.is_empty()
+            && Reach::lb_families(lb).contains(IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED))
+        {
+            self.notes.push(format!(
+                "load balancer {} is dualstack: only IPv4 is traced (over IPv6 its addresses are in its subnets' IPv6 blocks, not reached through a translation)",
+                lb.name
+            ));
+        }
+        let reached = out.intersection(&world(fam.clone()));
+        // The balancer's public addresses are AWS's and not in the export: the way out is
+        // traced to the lowest one the source reaches, which does not hide a path.
+        let d = [reached.clone(), world(fam.clone())]
+            .iter()
+            .find_map(first_addr)
+            .unwrap_or(IpAddr::V4([1, 0, 0, 0].into()));
+        self.src = match d {
+            IpAddr::V4(_) => e.private_ips.first().map(|a| IpAddr::V4(*a)),
+            IpAddr::V6(_) => e.ipv6_addresses.first().map(|a| IpAddr::V6(*a)),
+        };
+        self.dst = Some(d);
+        self.internet_flow = true;
+        self.notes.push(format!(
+            "load balancer {} is internet-facing: its DNS name resolves to public addresses, so the request goes out to the internet and comes back in; those addresses are not in the inputs, and the way out is shown to {d}",
+            lb.name
+        ));
+        if !reached.is_empty() && reached != world(fam) {
+            self.notes.push(format!(
+                "the source reaches only part of the internet on {}; the verdict holds if the balancer's addresses are among them",
+                self.pk()
+            ));
+        }
+        let out_ok = self.probe.in_set(&exact, d);
+        let src = self.src;
+        match self.outbound_hops(a_ix, d) {
+            SeenAs::Addr(c) => {
+                self.notes.push(format!(
+                    "the balancer sees the request come from {c}, the public address the source is translated to"
+                ));
+                self.internet_to_lb(Some(c), ix);
+            }
+            SeenAs::Unknown(why) => {
+                self.notes.push(format!(
+                    "{why}: the balancer is traced as reached from the internet"
+                ));
+                self.internet_to_lb(None, ix);
+            }
+            SeenAs::NoWayOut => {
+                self.notes.push(format!(
+                    "the request does not reach the internet, so load balancer {} is not traced",
+                    lb.name
+                ));
+                self.verdict = false;
+            }
+        }
+        // The balancer leg puts its client (the translated address) here; the packet
+        // starts at the source.
+        self.src = src;
+        self.dst = Some(d);
+        self.verdict &= out_ok;
     }
 
     /// Interface → database, on its private address.

@@ -245,16 +245,18 @@ fn explain_agrees_with_the_exposure_map() {
         sources += check_lb_sources(&e, &r, &x);
     }
     // estate-small: web-alb → 2 instances, ssh-nlb → 1; web-two-tier: 2; lb-db: 2;
-    // nlb-client-ip: 1; lb-acl-legs: i-keep, i-keep-b, i-app (i-app2 is refused).
-    assert_eq!(lb_rows, 11);
+    // nlb-client-ip: 1; lb-acl-legs: i-keep, i-keep-b, i-app (i-app2 is refused);
+    // lb-from-inside: i-app.
+    assert_eq!(lb_rows, 12);
     // estate-small: orders-db, billing-db; web-two-tier: one; lb-db and its copy
     // nlb-client-ip: three each; internal-lb-db: one.
     assert_eq!(dbs, 10);
     // One listener each: web-alb, ssh-nlb, web (Terraform), web (lb-db), web (nlb-client-ip),
-    // api, api-nlb, edge, web and reply (lb-acl-legs); two for keep (lb-acl-legs).
-    assert_eq!(lbs, 12);
+    // api, api-nlb, edge, web and reply (lb-acl-legs), shop (lb-from-inside); two for keep
+    // (lb-acl-legs).
+    assert_eq!(lbs, 13);
     // Every listener above has targets and shares none of them with another listener.
-    assert_eq!(sources, 12);
+    assert_eq!(sources, 13);
 }
 
 fn json_of(args: &[&str]) -> (i32, serde_json::Value, String) {
@@ -442,9 +444,7 @@ fn an_internet_balancer_whose_target_refuses_is_unreachable() {
 
 #[test]
 fn balancer_and_database_endpoints_say_what_they_cannot_answer() {
-    let cases: [&[&str]; 4] = [
-        // An internet-facing balancer is reached from inside through the internet.
-        &["explain", INTERNAL, "--from", "i-client", "--to", "edge"],
+    let cases: [&[&str]; 3] = [
         // A private address is not an internet client.
         &["explain", INTERNAL, "--from", "10.0.1.99", "--to", "orders"],
         // Balancers and databases are destinations only.
@@ -712,4 +712,129 @@ fn the_back_leg_crosses_the_node_and_target_acls() {
         "one per node"
     );
     snapshot("explain_lb_reply_refused_json", &text);
+}
+
+const FROM_INSIDE: &str = "fixtures/reach/lb-from-inside";
+
+fn notes(doc: &serde_json::Value) -> String {
+    doc["notes"].to_string()
+}
+
+#[test]
+fn an_internet_facing_balancer_from_inside_goes_out_and_comes_back() {
+    // i-private leaves through nat-a, so the balancer sees the NAT's elastic IP, the only
+    // client its group admits.
+    let args = [
+        "explain",
+        FROM_INSIDE,
+        "--from",
+        "i-private",
+        "--to",
+        "shop",
+    ];
+    let human = vpclint(&args);
+    assert_eq!(human.code, 0, "{}", human.stdout);
+    assert!(human.stdout.contains("verdict: reachable"));
+    assert!(human.stdout.contains("packet: 10.0.2.10 -> 1.0.0.0"));
+    snapshot("explain_lb_from_inside_nat_human", &human.stdout);
+    let (code, doc, _) = json_of(&args);
+    assert_eq!(code, 0);
+    assert_eq!(doc["verdict"], "reachable");
+    assert_eq!(doc["port"], 443);
+    assert_eq!(doc["source_address"], "10.0.2.10");
+    assert_eq!(blockers(&doc), vec![]);
+    let h = hops(&doc);
+    // Out: egress, route, NAT, the NAT subnet's route, ACL both ways (6); the front leg
+    // (6); the back leg to i-app (7).
+    assert_eq!(h.len(), 19);
+    assert_eq!(
+        h[..4],
+        [
+            (
+                "security-group".to_string(),
+                "sg-client (client)".to_string(),
+                "allow".to_string()
+            ),
+            (
+                "route-table".to_string(),
+                "rtb-priv".to_string(),
+                "route".to_string()
+            ),
+            (
+                "nat-gateway".to_string(),
+                "nat-a".to_string(),
+                "route".to_string()
+            ),
+            (
+                "route-table".to_string(),
+                "rtb-pub".to_string(),
+                "route".to_string()
+            ),
+        ]
+    );
+    assert!(h.contains(&(
+        "security-group".into(),
+        "sg-shop-lb (shop-lb)".into(),
+        "allow".into()
+    )));
+    assert!(h.contains(&("target".into(), "i-app".into(), "route".into())));
+    assert!(
+        notes(&doc).contains("the balancer sees the request come from 54.0.0.5"),
+        "{}",
+        notes(&doc)
+    );
+    let shown = doc["hops"][8]["message"].as_str().unwrap_or("");
+    assert!(
+        shown.contains("from 54.0.0.5 (peer 54.0.0.5/32)"),
+        "{shown}"
+    );
+
+    // i-public leaves through the internet gateway with its own public address, which the
+    // balancer's group does not admit: that group is the one blocker.
+    let (code, doc, _) = json_of(&["explain", FROM_INSIDE, "--from", "i-public", "--to", "shop"]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["verdict"], "unreachable");
+    assert_eq!(doc["source_address"], "10.0.1.10");
+    assert_eq!(
+        blockers(&doc),
+        vec![(
+            "sg-shop-lb (shop-lb)".to_string(),
+            "add an inbound rule to sg-shop-lb allowing tcp/443 from 54.0.0.10/32".to_string()
+        )]
+    );
+    let denied: Vec<_> = hops(&doc).into_iter().filter(|x| x.2 == "deny").collect();
+    assert_eq!(
+        denied,
+        vec![(
+            "security-group".to_string(),
+            "sg-shop-lb (shop-lb)".to_string(),
+            "deny".to_string()
+        )]
+    );
+    assert!(notes(&doc).contains("the balancer sees the request come from 54.0.0.10"));
+
+    // i-app has only the local route: no way out, the route table is blamed and the
+    // balancer is not traced; the fix is the VPC's NAT gateway (it has no public address).
+    let (code, doc, _) = json_of(&["explain", FROM_INSIDE, "--from", "i-app", "--to", "shop"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        blockers(&doc),
+        vec![(
+            "rtb-main-a".to_string(),
+            "add a route 0.0.0.0/0 -> nat-a to rtb-main-a".to_string()
+        )]
+    );
+    assert!(hops(&doc).iter().all(|x| x.0 != "load-balancer"));
+    assert!(notes(&doc).contains("the request does not reach the internet"));
+    // The same in a VPC without a NAT gateway: one must be created.
+    let (code, doc, _) = json_of(&["explain", INTERNAL, "--from", "i-client", "--to", "edge"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        blockers(&doc),
+        vec![(
+            "rtb-main-a".to_string(),
+            "create a NAT gateway in a public subnet of vpc-a, then add a route 0.0.0.0/0 -> it to rtb-main-a"
+                .to_string()
+        )]
+    );
 }
