@@ -19,8 +19,10 @@
 //! - otherwise, for an attribute holding one id, **one of** the instances, chosen by a value
 //!   (a local, a variable, `each.value`) that a plan does not record: [`Target::OneOf`], which
 //!   the converters turn into a stand-in that over-approximates every candidate;
-//! - otherwise (a list attribute) every instance (over-linking never hides a path,
-//!   under-linking could).
+//!   A list attribute whose elements are picked by a computed key (`[tier[local.x[count.index]].id]`)
+//!   gets the same "one of".
+//! - otherwise (a list attribute: a splat, a `for` expression) every instance (over-linking
+//!   never hides a path, under-linking could).
 //!
 //! Resolution depends on the referencing resource's module, base address and expression, not
 //! on its instance key, except for [`Target::Own`]: [`Resolver::template`] is computed once
@@ -296,7 +298,10 @@ impl<'c> Resolver<'c> {
             Iteration::EachValue => same_keys,
         };
         let all: Vec<String> = existing.iter().map(|k| full(k)).collect();
-        let otherwise = if from.single && all.len() > 1 {
+        // `[aws_security_group.tier[local.x[count.index]].id]` in a list is also one
+        // unknown instance per element, unlike a splat (`tier[*].id`), which is all of them.
+        let one_of = from.single || iter == Iteration::Computed;
+        let otherwise = if one_of && all.len() > 1 {
             vec![Target::OneOf {
                 base: base.to_string(),
                 addrs: all,

@@ -158,16 +158,18 @@ fn message(id: &str, s: &super::links::StandIn) -> String {
     format!(
         "{}: an id attribute names one of the {} instances of {base} by a key the plan does \
          not record (computed from a local, a variable, a module output or `each.value`); \
-         vpclint attaches such rules to the stand-in group `{id}`, whose members are the \
-         members of every candidate, so reachability may be wider than after apply (run on \
-         the state for exact answers)",
+         vpclint uses the stand-in group `{id}` for it: rules attached to it apply to the \
+         members of every candidate, and a resource in it is in every candidate, so \
+         reachability may be wider than after apply (run on the state for exact answers)",
         by.join(", "),
         s.candidates.len()
     )
 }
 
 /// Every interface, instance, load balancer and database in a candidate group is also in
-/// the candidate's stand-ins.
+/// the candidate's stand-ins; one that names a stand-in in its own groups
+/// (`vpc_security_group_ids = [tier[local.x[count.index]].id]`) is in every candidate too.
+/// Both over-approximate: never fewer groups than after apply.
 fn add_members(ctx: &mut Ctx) {
     let mut by_candidate: HashMap<String, Vec<String>> = HashMap::new();
     for (id, s) in ctx.stand_ins.borrow().iter() {
@@ -178,7 +180,25 @@ fn add_members(ctx: &mut Ctx) {
             by_candidate.entry(c.clone()).or_default().push(id.clone());
         }
     }
+    let candidates: HashMap<String, Vec<String>> = ctx
+        .stand_ins
+        .borrow()
+        .iter()
+        .filter(|(_, s)| stands_in(&s.kind))
+        .map(|(id, s)| (id.clone(), s.candidates.clone()))
+        .collect();
     let widen = |groups: &mut Vec<String>| {
+        let named: Vec<String> = groups
+            .iter()
+            .filter_map(|g| candidates.get(g))
+            .flatten()
+            .cloned()
+            .collect();
+        for c in named {
+            if !groups.contains(&c) {
+                groups.push(c);
+            }
+        }
         let extra: Vec<String> = groups
             .iter()
             .filter_map(|g| by_candidate.get(g))

@@ -1115,6 +1115,14 @@ fn computed_keys_go_to_a_stand_in_group() {
             &["id", "security_group_id"],
         );
     }
+    // An interface whose group list picks a tier by a local: in every tier and the stand-in.
+    add(
+        "aws_network_interface",
+        "x",
+        0,
+        serde_json::json!({"private_ip": "10.0.1.99"}),
+        &["id", "security_groups"],
+    );
     let refs = |r: &[&str]| serde_json::json!({ "references": r });
     let plan = serde_json::json!({"format_version":"1.2",
         "planned_values":{"root_module":{"resources":resources}},
@@ -1126,7 +1134,9 @@ fn computed_keys_go_to_a_stand_in_group() {
             {"address":"aws_instance.app","expressions":{
                 "vpc_security_group_ids": refs(&["aws_security_group.tier", "count.index"])}},
             {"address":"aws_security_group_rule.r","expressions":{
-                "security_group_id": refs(&["aws_security_group.tier", "local.rules", "count.index"])}}]}}});
+                "security_group_id": refs(&["aws_security_group.tier", "local.rules", "count.index"])}},
+            {"address":"aws_network_interface.x","expressions":{
+                "security_groups": refs(&["aws_security_group.tier", "local.pick", "count.index"])}}]}}});
     let e = load_str(&plan.to_string()).unwrap();
     let stand_in = "aws_security_group.tier[?]";
     assert_eq!(
@@ -1180,11 +1190,26 @@ fn computed_keys_go_to_a_stand_in_group() {
             .unwrap();
         assert_eq!(app.group_ids, [tier.as_str(), stand_in]);
     }
+    let x = e
+        .interfaces
+        .get_by_id("aws_network_interface.x[0]")
+        .unwrap();
+    let mut in_groups = x.group_ids.clone();
+    in_groups.sort();
+    assert_eq!(
+        in_groups,
+        [
+            "aws_security_group.tier[0]",
+            "aws_security_group.tier[1]",
+            "aws_security_group.tier[2]",
+            stand_in
+        ]
+    );
     let warned: Vec<&str> = e.warnings.iter().map(|w| w.message.as_str()).collect();
     assert_eq!(warned.len(), 1, "{warned:?}");
     assert!(
         warned[0].starts_with(
-            "aws_security_group_rule.r: an id attribute names one of the 3 instances of \
+            "aws_network_interface.x, aws_security_group_rule.r: an id attribute names one of the 3 instances of \
              aws_security_group.tier"
         ),
         "{}",
