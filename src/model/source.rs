@@ -5,6 +5,7 @@
 //! not pay for line bookkeeping on every object.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -106,7 +107,7 @@ impl Walk<'_, '_> {
                 let end = skip_string(self.text, at)?;
                 let key = std::str::from_utf8(&self.text[at + 1..end - 1]).ok()?;
                 current.push('/');
-                current.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                push_escaped(current, key);
                 at = skip_ws(self.text, end);
                 if self.text.get(at)? != &b':' {
                     return None;
@@ -114,7 +115,8 @@ impl Walk<'_, '_> {
                 at = skip_ws(self.text, at + 1);
             } else {
                 current.push('/');
-                current.push_str(&index.to_string());
+                // Writing into a String cannot fail.
+                let _ = write!(current, "{index}");
                 index += 1;
             }
             at = self.child(at, current)?;
@@ -134,6 +136,16 @@ impl Walk<'_, '_> {
             self.found.push((at, current.clone()));
         }
         self.container(at, current)
+    }
+}
+
+/// A pointer segment (RFC 6901 escapes `~` and `/`); without either, as is: most keys of
+/// every member walked, so no allocation for them.
+fn push_escaped(out: &mut String, key: &str) {
+    if key.contains(['~', '/']) {
+        out.push_str(&key.replace('~', "~0").replace('/', "~1"));
+    } else {
+        out.push_str(key);
     }
 }
 
