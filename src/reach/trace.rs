@@ -146,6 +146,27 @@ impl<'r, 'e> Tracer<'r, 'e> {
         });
     }
 
+    /// A denying hop and its blocker: one component, one reason, one place.
+    pub(super) fn deny(
+        &mut self,
+        component: String,
+        kind: &str,
+        rule: String,
+        reason: String,
+        fix: String,
+        location: Option<Location>,
+    ) {
+        self.hop(
+            component.clone(),
+            kind,
+            Decision::Deny,
+            rule,
+            reason.clone(),
+            location.clone(),
+        );
+        self.block(component, reason, fix, location);
+    }
+
     pub(super) fn set_sources(&mut self, passing: &AddrSet) {
         self.sources = Some(passing.clone());
     }
@@ -172,16 +193,10 @@ impl<'r, 'e> Tracer<'r, 'e> {
                 "subnet {} has no route table in the inputs, so nothing leaves it",
                 place.subnet_id
             );
-            self.hop(
+            self.deny(
                 place.subnet_id.to_string(),
                 "route-table",
-                Decision::Deny,
                 "none".into(),
-                reason.clone(),
-                None,
-            );
-            self.block(
-                place.subnet_id.to_string(),
                 reason,
                 fix("its route table"),
                 None,
@@ -192,16 +207,10 @@ impl<'r, 'e> Tracer<'r, 'e> {
         let label = table.meta.label();
         let Some((_, r)) = self.reach.lookup(place, addr) else {
             let reason = format!("route table {label} has no route covering {addr} ({purpose})");
-            self.hop(
+            self.deny(
                 label.clone(),
                 "route-table",
-                Decision::Deny,
                 "no matching route".into(),
-                reason.clone(),
-                self.loc(&table.meta.source),
-            );
-            self.block(
-                label.clone(),
                 reason,
                 fix(&table.meta.id),
                 self.loc(&table.meta.source),
@@ -217,15 +226,7 @@ impl<'r, 'e> Tracer<'r, 'e> {
         let loc = self.loc(&route.source);
         if route.blackhole {
             let reason = format!("route table {label} sends {addr} to a blackhole (route {rule}: its target is gone)");
-            self.hop(
-                label.clone(),
-                "route-table",
-                Decision::Deny,
-                rule,
-                reason.clone(),
-                loc.clone(),
-            );
-            self.block(label, reason, fix(&table.meta.id), loc);
+            self.deny(label, "route-table", rule, reason, fix(&table.meta.id), loc);
             return false;
         }
         let msg = format!(
@@ -347,21 +348,13 @@ impl<'r, 'e> Tracer<'r, 'e> {
                 let loc = self.loc(&acl.meta.source);
                 let msg = format!("no {dir} entry of network ACL {label} matches {shown} {} {peer}, so the final `*` rule denies it ({what})",
                     if egress { "to" } else { "from" });
-                self.hop(
-                    label.clone(),
-                    "network-acl",
-                    Decision::Deny,
-                    format!("{dir} rule *"),
-                    msg.clone(),
-                    loc.clone(),
-                );
                 let fix = format!(
                     "add an {dir} allow entry to {} for {shown} {} {}",
                     acl.meta.id,
                     if egress { "to" } else { "from" },
                     host(peer)
                 );
-                self.block(label, msg, fix, loc);
+                self.deny(label, "network-acl", format!("{dir} rule *"), msg, fix, loc);
                 false
             }
         }
@@ -512,14 +505,6 @@ impl<'r, 'e> Tracer<'r, 'e> {
             format!("no {dir} rule of {component} allows {shown} {dirn} {peer}")
         };
         let loc = existing.first().and_then(|g| self.loc(&g.meta.source));
-        self.hop(
-            component.clone(),
-            "security-group",
-            Decision::Deny,
-            "no matching rule".into(),
-            reason.clone(),
-            loc.clone(),
-        );
         let fix = match existing.first() {
             Some(g) if !peer_groups.is_empty() => format!(
                 "add an {dir} rule to {} allowing {shown} {dirn} the load balancer's group {}",
@@ -537,7 +522,8 @@ impl<'r, 'e> Tracer<'r, 'e> {
                 host(peer)
             ),
         };
-        self.block(component, reason, fix, loc);
+        let rule = "no matching rule".to_string();
+        self.deny(component, "security-group", rule, reason, fix, loc);
         false
     }
 
@@ -639,14 +625,6 @@ impl<'r, 'e> Tracer<'r, 'e> {
                     e.meta.label(),
                     what.trim_start_matches("a ").trim_start_matches("an ")
                 );
-                self.hop(
-                    e.meta.label(),
-                    "interface",
-                    Decision::Deny,
-                    "address".into(),
-                    reason.clone(),
-                    self.loc(&e.meta.source),
-                );
                 let fix = match client {
                     IpAddr::V4(_) => format!(
                         "associate an Elastic IP (a public IPv4 address) with {}",
@@ -657,7 +635,15 @@ impl<'r, 'e> Tracer<'r, 'e> {
                         e.meta.id
                     ),
                 };
-                self.block(e.meta.label(), reason, fix, self.loc(&e.meta.source));
+                let loc = self.loc(&e.meta.source);
+                self.deny(
+                    e.meta.label(),
+                    "interface",
+                    "address".into(),
+                    reason,
+                    fix,
+                    loc,
+                );
             }
             let vpc = place.vpc_id;
             let fix = self.igw_fix(&place, client);
@@ -1031,15 +1017,15 @@ impl<'r, 'e> Tracer<'r, 'e> {
         self.dst = Some(n.network());
         let reason =
             format!("no interface, load balancer or database in the inputs has the address {n}");
-        self.hop(
+        let fix = "name a resource (instance id, interface id, Name tag, load balancer, database) or one of its addresses";
+        self.deny(
             n.to_string(),
             "address",
-            Decision::Deny,
             "no such address".into(),
-            reason.clone(),
+            reason,
+            fix.into(),
             None,
         );
-        self.block(n.to_string(), reason, "name a resource (instance id, interface id, Name tag, load balancer, database) or one of its addresses".into(), None);
     }
 }
 

@@ -149,20 +149,9 @@ impl<'r, 'e> Tracer<'r, 'e> {
                     lb.name,
                     self.pk()
                 );
-                self.hop(
-                    lb.name.clone(),
-                    "listener",
-                    Decision::Deny,
-                    "no listener".into(),
-                    reason.clone(),
-                    loc.clone(),
-                );
-                self.block(
-                    lb.name.clone(),
-                    reason,
-                    format!("add a listener on {} to {}", self.pk(), lb.name),
-                    loc,
-                );
+                let fix = format!("add a listener on {} to {}", self.pk(), lb.name);
+                let rule = "no listener".to_string();
+                self.deny(lb.name.clone(), "listener", rule, reason, fix, loc);
             }
         }
         listener
@@ -202,16 +191,10 @@ impl<'r, 'e> Tracer<'r, 'e> {
                 "load balancer {} is {} (only reachable from inside)",
                 lb.name, lb.scheme
             );
-            self.hop(
+            self.deny(
                 lb.name.clone(),
                 "load-balancer",
-                Decision::Deny,
                 "scheme".into(),
-                reason.clone(),
-                loc.clone(),
-            );
-            self.block(
-                lb.name.clone(),
                 reason,
                 "recreate it with the internet-facing scheme".into(),
                 loc.clone(),
@@ -375,16 +358,10 @@ impl<'r, 'e> Tracer<'r, 'e> {
                 "target {} has no network interface in the inputs",
                 t.target.target_id
             );
-            self.hop(
+            self.deny(
                 t.target.target_id.clone(),
                 "target",
-                Decision::Deny,
                 "no interface".into(),
-                reason.clone(),
-                self.loc(&t.target.source),
-            );
-            self.block(
-                t.target.target_id.clone(),
                 reason,
                 "export the target's instance and network interfaces with the rest".into(),
                 self.loc(&t.target.source),
@@ -594,16 +571,10 @@ impl<'r, 'e> Tracer<'r, 'e> {
                 "database {} is not publicly accessible: it has no public address",
                 db.meta.id
             );
-            self.hop(
+            self.deny(
                 db.meta.id.clone(),
                 "database",
-                Decision::Deny,
                 "PubliclyAccessible".into(),
-                reason.clone(),
-                loc.clone(),
-            );
-            self.block(
-                db.meta.id.clone(),
                 reason,
                 "only if really intended: modify the database with --publicly-accessible".into(),
                 loc.clone(),
@@ -629,15 +600,14 @@ impl<'r, 'e> Tracer<'r, 'e> {
                     "export the database with its endpoint".to_string(),
                 ),
             };
-            self.hop(
+            self.deny(
                 db.meta.id.clone(),
                 "database",
-                Decision::Deny,
                 "port".into(),
-                reason.clone(),
-                loc.clone(),
+                reason,
+                fix,
+                loc,
             );
-            self.block(db.meta.id.clone(), reason, fix, loc);
         }
         ok && port_ok
     }
@@ -921,22 +891,18 @@ impl<'r, 'e> Tracer<'r, 'e> {
                 lb.name,
                 self.pk()
             );
-            self.hop(
+            let fix = format!(
+                "register it on port {k} in a target group a listener of {} forwards to",
+                lb.name
+            );
+            let loc = self.loc(&lb.meta.source);
+            self.deny(
                 lb.name.clone(),
                 "target",
-                Decision::Deny,
                 "no target".into(),
-                reason.clone(),
-                self.loc(&lb.meta.source),
-            );
-            self.block(
-                lb.name.clone(),
                 reason,
-                format!(
-                    "register it on port {k} in a target group a listener of {} forwards to",
-                    lb.name
-                ),
-                self.loc(&lb.meta.source),
+                fix,
+                loc,
             );
             return;
         }
