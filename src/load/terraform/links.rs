@@ -61,6 +61,7 @@ enum Link {
     /// The instance of `base` with the referencing instance's key, else `otherwise`.
     Own {
         base: String,
+        wrap: bool,
         otherwise: Vec<Link>,
     },
     /// One of `ids`, unknown which: stands in as `stand_in`.
@@ -71,11 +72,9 @@ enum Link {
     },
 }
 
-/// Several instances of one resource that an id attribute names without saying which
+/// Several security groups of one resource that an id attribute names without saying which
 /// (`aws_security_group.tier[local.rules[count.index].group].id` in a plan).
 pub struct StandIn {
-    /// Resource type of the candidates.
-    pub kind: String,
     /// Their ids.
     pub candidates: Vec<String>,
     /// Base addresses of the resources whose attributes name it.
@@ -404,7 +403,11 @@ impl<'e, 'c> Ctx<'e, 'c> {
                 let kind = self.kinds.get(addr).filter(|k| wanted(k))?;
                 Some(Link::Fixed(kind.clone(), self.ids.get(addr)?.clone()))
             }
-            Target::Own { base, otherwise } => {
+            Target::Own {
+                base,
+                wrap,
+                otherwise,
+            } => {
                 let otherwise: Vec<Link> = otherwise
                     .iter()
                     .filter_map(|t| self.link_of(t, types))
@@ -412,6 +415,7 @@ impl<'e, 'c> Ctx<'e, 'c> {
                 // The instances of one base share a type: no wanted fallback, no wanted own.
                 (!otherwise.is_empty()).then(|| Link::Own {
                     base: base.clone(),
+                    wrap: *wrap,
                     otherwise,
                 })
             }
@@ -432,20 +436,20 @@ impl<'e, 'c> Ctx<'e, 'c> {
     fn emit(&self, link: &Link, res: &Res, out: &mut Vec<(String, String)>) {
         match link {
             Link::Fixed(kind, id) => out.push((kind.clone(), id.clone())),
-            Link::Own { base, otherwise } => {
-                let key = &res.inst.key;
-                let one_of = matches!(otherwise.as_slice(), [Link::OneOf { .. }]);
-                let wrapped = || {
-                    let addr = one_of.then(|| self.resolver.wrapped(base, key)).flatten()?;
+            Link::Own {
+                base,
+                wrap,
+                otherwise,
+            } => {
+                let own = self.resolver.own_instance(base, &res.inst.key, *wrap);
+                if let Some((_, true)) = own {
                     self.wraps
                         .borrow_mut()
                         .entry(base.clone())
                         .or_default()
                         .insert(res.inst.base.clone());
-                    Some(addr)
-                };
-                let own = self.resolver.own(base, key).or_else(wrapped);
-                let found = own.and_then(|a| Some((self.kinds.get(&a)?, self.ids.get(&a)?)));
+                }
+                let found = own.and_then(|(a, _)| Some((self.kinds.get(&a)?, self.ids.get(&a)?)));
                 match found {
                     Some((kind, id)) => out.push((kind.clone(), id.clone())),
                     None => otherwise.iter().for_each(|l| self.emit(l, res, out)),
@@ -464,7 +468,6 @@ impl<'e, 'c> Ctx<'e, 'c> {
                 let entry = stand_ins
                     .entry(stand_in.clone())
                     .or_insert_with(|| StandIn {
-                        kind: kind.clone(),
                         candidates: ids.clone(),
                         referrers: BTreeSet::new(),
                     });

@@ -77,10 +77,12 @@ pub struct From<'a> {
 pub enum Target {
     /// This instance address.
     Addr(String),
-    /// The instance of `base` with the referencing resource's own key; when there is none,
-    /// `otherwise`. Only in a template, never after [`Resolver::instantiate`].
+    /// The instance of `base` with the referencing resource's own key (wrapped around when
+    /// `wrap`, see [`Resolver::own_instance`]); when there is none, `otherwise`. Only in a
+    /// template, never after [`Resolver::instantiate`].
     Own {
         base: String,
+        wrap: bool,
         otherwise: Vec<Target>,
     },
     /// One of the instances `addrs` of `base`, chosen by a key the plan does not record.
@@ -192,14 +194,14 @@ impl<'c> Resolver<'c> {
         let mut out = Vec::new();
         for t in template {
             match t {
-                Target::Own { base, otherwise } => {
-                    let one_of = matches!(otherwise.as_slice(), [Target::OneOf { .. }]);
-                    let wrapped = || one_of.then(|| self.wrapped(base, key)).flatten();
-                    match self.own(base, key).or_else(wrapped) {
-                        Some(addr) => out.push(Target::Addr(addr)),
-                        None => out.extend(otherwise.iter().cloned()),
-                    }
-                }
+                Target::Own {
+                    base,
+                    wrap,
+                    otherwise,
+                } => match self.own_instance(base, key, *wrap) {
+                    Some((addr, _)) => out.push(Target::Addr(addr)),
+                    None => out.extend(otherwise.iter().cloned()),
+                },
                 other => out.push(other.clone()),
             }
         }
@@ -207,16 +209,22 @@ impl<'c> Resolver<'c> {
         out
     }
 
-    /// `base` + `key` when that instance exists.
-    pub fn own(&self, base: &str, key: &str) -> Option<String> {
+    /// The instance of `base` an own-key reference names from the instance with `key`:
+    /// `base` + `key` when it exists, else (when `wrap`) the wrapped-around one, flagged.
+    pub fn own_instance(&self, base: &str, key: &str, wrap: bool) -> Option<(String, bool)> {
         let existing = self.instances.get(base)?;
-        (!key.is_empty() && existing.iter().any(|k| k == key)).then(|| format!("{base}{key}"))
+        if !key.is_empty() && existing.iter().any(|k| k == key) {
+            return Some((format!("{base}{key}"), false));
+        }
+        wrap.then(|| self.wrapped(base, key))
+            .flatten()
+            .map(|addr| (addr, true))
     }
 
     /// `base[k % n]` for the numeric key `[k]` when `base` has exactly the keys `[0]`..`[n-1]`:
     /// the instance `element(list, count.index)` or `list[count.index % n]` picks when
     /// the referencing resource has more instances than `base`.
-    pub fn wrapped(&self, base: &str, key: &str) -> Option<String> {
+    fn wrapped(&self, base: &str, key: &str) -> Option<String> {
         let existing = self.instances.get(base)?;
         let index =
             |key: &str| -> Option<usize> { key.strip_prefix('[')?.strip_suffix(']')?.parse().ok() };
@@ -301,7 +309,9 @@ impl<'c> Resolver<'c> {
         // `[aws_security_group.tier[local.x[count.index]].id]` in a list is also one
         // unknown instance per element, unlike a splat (`tier[*].id`), which is all of them.
         let one_of = from.single || iter == Iteration::Computed;
-        let otherwise = if one_of && all.len() > 1 {
+        // Only an id attribute wraps `count.index` around; a list keeps every instance.
+        let wrap = one_of && all.len() > 1;
+        let otherwise = if wrap {
             vec![Target::OneOf {
                 base: base.to_string(),
                 addrs: all,
@@ -313,10 +323,11 @@ impl<'c> Resolver<'c> {
             (false, _) => out.extend(otherwise),
             (true, None) => out.push(Target::Own {
                 base: base.to_string(),
+                wrap,
                 otherwise,
             }),
-            (true, Some(k)) => match self.own(base, k) {
-                Some(addr) => out.push(Target::Addr(addr)),
+            (true, Some(k)) => match self.own_instance(base, k, wrap) {
+                Some((addr, _)) => out.push(Target::Addr(addr)),
                 None => out.extend(otherwise),
             },
         }

@@ -16,7 +16,7 @@
 //! resources that name it. Tags and the name that every candidate shares carry over, so
 //! tag suppressions and the default-group rules still apply.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use super::convert::GROUPS;
 use super::links::Ctx;
@@ -33,9 +33,8 @@ pub fn ensure_group(ctx: &mut Ctx, id: &str) {
     if ctx.estate.security_groups.get_by_id(id).is_some() {
         return;
     }
-    let candidates = match ctx.stand_ins.borrow().get(id) {
-        Some(s) if stands_in(&s.kind) => s.candidates.clone(),
-        _ => return,
+    let Some(candidates) = ctx.stand_ins.borrow().get(id).map(|s| s.candidates.clone()) else {
+        return;
     };
     let groups: Vec<&SecurityGroup> = candidates
         .iter()
@@ -85,84 +84,66 @@ pub fn ensure_group(ctx: &mut Ctx, id: &str) {
 }
 
 /// After every resource is converted: the stand-in groups that only appear as rule peers
-/// exist too, every member of a candidate is a member of its stand-ins, and each stand-in
-/// is reported once.
+/// exist too, stand-ins and candidates share their members, and each stand-in, wrap-around
+/// and first-of-several choice is reported once.
 pub fn finish(ctx: &mut Ctx) {
-    report_wraps(ctx);
     let ids: Vec<String> = ctx.stand_ins.borrow().keys().cloned().collect();
-    if ids.is_empty() {
-        return;
-    }
     for id in &ids {
         ensure_group(ctx, id);
     }
-    add_members(ctx);
-    let path = ctx.err.path.clone();
-    let messages: Vec<String> = ctx
-        .stand_ins
-        .borrow()
-        .iter()
-        .map(|(id, s)| message(id, s))
-        .collect();
-    for m in messages {
-        ctx.estate.warn(path.clone(), m);
+    if !ids.is_empty() {
+        add_members(ctx);
     }
-}
-
-/// One warning per resource whose instances were picked with `count.index` wrapped around,
-/// and per id attribute that names several resources.
-fn report_wraps(ctx: &mut Ctx) {
-    let path = ctx.err.path.clone();
-    let choices: Vec<String> = ctx
+    let mut messages: Vec<String> = ctx
         .ambiguous
         .borrow()
         .iter()
-        .map(|((base, attr), ids)| {
-            let shown: Vec<&str> = ids.iter().take(3).map(String::as_str).collect();
-            let more = match ids.len().saturating_sub(3) {
-                0 => String::new(),
-                n => format!(" and {n} more"),
-            };
-            format!(
-                "{base}: `{attr}` names one of {}{more}, and the plan does not say which (a \
-                 conditional, or a key computed from a local or a variable); vpclint used the \
-                 first (run on the state for exact answers)",
-                shown.join(", ")
-            )
-        })
+        .map(|((base, attr), ids)| first_of_several(base, attr, ids))
         .collect();
-    for m in choices {
-        ctx.estate.warn(path.clone(), m);
-    }
-    let messages: Vec<String> = ctx
-        .wraps
-        .borrow()
-        .iter()
-        .map(|(base, by)| {
-            let by: Vec<&str> = by.iter().map(String::as_str).collect();
-            format!(
-                "{}: `count.index` goes past the last instance of {base}; vpclint assumed it \
-                 wraps around (`count.index % n`, as `element()` does)",
-                by.join(", ")
-            )
-        })
-        .collect();
+    messages.extend(ctx.wraps.borrow().iter().map(|(base, by)| {
+        format!(
+            "{}: `count.index` goes past the last instance of {base}; vpclint assumed it \
+             wraps around (`count.index % n`, as `element()` does)",
+            joined(by)
+        )
+    }));
+    messages.extend(ctx.stand_ins.borrow().iter().map(|(id, s)| {
+        format!(
+            "{}: an id attribute names one of the {} instances of {} by a key the plan does \
+             not record (computed from a local, a variable, a module output or `each.value`); \
+             vpclint uses the stand-in group `{id}` for it: rules attached to it apply to the \
+             members of every candidate, and a resource in it is in every candidate, so \
+             reachability may be wider than after apply (run on the state for exact answers)",
+            joined(&s.referrers),
+            s.candidates.len(),
+            id.trim_end_matches("[?]")
+        )
+    }));
+    let path = ctx.err.path.clone();
     for m in messages {
         ctx.estate.warn(path.clone(), m);
     }
 }
 
-fn message(id: &str, s: &super::links::StandIn) -> String {
-    let by: Vec<&str> = s.referrers.iter().map(String::as_str).collect();
-    let base = id.trim_end_matches("[?]");
+fn joined(items: &BTreeSet<String>) -> String {
+    items
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn first_of_several(base: &str, attr: &str, ids: &[String]) -> String {
+    let shown: Vec<&str> = ids.iter().take(3).map(String::as_str).collect();
+    let more = match ids.len().saturating_sub(3) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
     format!(
-        "{}: an id attribute names one of the {} instances of {base} by a key the plan does \
-         not record (computed from a local, a variable, a module output or `each.value`); \
-         vpclint uses the stand-in group `{id}` for it: rules attached to it apply to the \
-         members of every candidate, and a resource in it is in every candidate, so \
-         reachability may be wider than after apply (run on the state for exact answers)",
-        by.join(", "),
-        s.candidates.len()
+        "{base}: `{attr}` names one of {}{more}, and the plan does not say which (a \
+         conditional, or a key computed from a local or a variable); vpclint used the first \
+         (run on the state for exact answers)",
+        shown.join(", ")
     )
 }
 
@@ -171,46 +152,34 @@ fn message(id: &str, s: &super::links::StandIn) -> String {
 /// (`vpc_security_group_ids = [tier[local.x[count.index]].id]`) is in every candidate too.
 /// Both over-approximate: never fewer groups than after apply.
 fn add_members(ctx: &mut Ctx) {
-    let mut by_candidate: HashMap<String, Vec<String>> = HashMap::new();
-    for (id, s) in ctx.stand_ins.borrow().iter() {
-        if !stands_in(&s.kind) {
-            continue;
-        }
+    let stand_ins = ctx.stand_ins.borrow();
+    let mut of_candidate: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (id, s) in stand_ins.iter() {
         for c in &s.candidates {
-            by_candidate.entry(c.clone()).or_default().push(id.clone());
+            of_candidate.entry(c).or_default().push(id);
         }
     }
-    let candidates: HashMap<String, Vec<String>> = ctx
-        .stand_ins
-        .borrow()
-        .iter()
-        .filter(|(_, s)| stands_in(&s.kind))
-        .map(|(id, s)| (id.clone(), s.candidates.clone()))
-        .collect();
+    let push_new = |groups: &mut Vec<String>, add: Vec<String>| {
+        for g in add {
+            if !groups.contains(&g) {
+                groups.push(g);
+            }
+        }
+    };
     let widen = |groups: &mut Vec<String>| {
+        // In this order and not further: a member of `tier[0]` joins `tier[?]`, not `tier[1]`.
         let named: Vec<String> = groups
             .iter()
-            .filter_map(|g| candidates.get(g))
-            .flatten()
-            .cloned()
+            .filter_map(|g| stand_ins.get(g))
+            .flat_map(|s| s.candidates.iter().cloned())
             .collect();
-        for c in named {
-            if !groups.contains(&c) {
-                groups.push(c);
-            }
-        }
-        let extra: Vec<String> = groups
+        push_new(groups, named);
+        let joined: Vec<String> = groups
             .iter()
-            .filter_map(|g| by_candidate.get(g))
-            .flatten()
-            .filter(|s| !groups.contains(s))
-            .cloned()
+            .filter_map(|g| of_candidate.get(g.as_str()))
+            .flat_map(|ids| ids.iter().map(|id| id.to_string()))
             .collect();
-        for s in extra {
-            if !groups.contains(&s) {
-                groups.push(s);
-            }
-        }
+        push_new(groups, joined);
     };
     let e = &mut *ctx.estate;
     e.interfaces
