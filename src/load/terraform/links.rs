@@ -258,19 +258,7 @@ impl<'e, 'c> Ctx<'e, 'c> {
         types: &'static [&'static str],
         unknown: &mut Vec<String>,
     ) -> Result<Vec<String>, crate::error::LoadError> {
-        let mut known = obj.strings(attr)?;
-        if obj.is_partly_unknown(attr) {
-            // `[aws_security_group.a.id, "sg-123"]`: the known ids plus the referenced ones.
-            for id in self
-                .linked(res, expr, types, false)
-                .into_iter()
-                .map(|(_, id)| id)
-            {
-                if !known.contains(&id) {
-                    known.push(id);
-                }
-            }
-        }
+        let known = self.known_and_referenced(res, obj, attr, expr, types)?;
         if !known.is_empty() {
             return Ok(known);
         }
@@ -311,18 +299,7 @@ impl<'e, 'c> Ctx<'e, 'c> {
         expr: Option<&'c Value>,
         types: &'static [&'static str],
     ) -> Result<Vec<String>, crate::error::LoadError> {
-        let mut known = o.strings(attr)?;
-        if o.is_partly_unknown(attr) {
-            for id in self
-                .linked(res, expr, types, false)
-                .into_iter()
-                .map(|(_, id)| id)
-            {
-                if !known.contains(&id) {
-                    known.push(id);
-                }
-            }
-        }
+        let known = self.known_and_referenced(res, o, attr, expr, types)?;
         if !known.is_empty() || !o.is_unknown(attr) {
             return Ok(known);
         }
@@ -331,6 +308,27 @@ impl<'e, 'c> Ctx<'e, 'c> {
             .into_iter()
             .map(|(_, id)| id)
             .collect())
+    }
+
+    /// The known values of `attr`, plus, when some elements are unknown
+    /// (`[aws_security_group.a.id, "sg-123"]`), the ids its references name.
+    fn known_and_referenced(
+        &self,
+        res: &Res,
+        o: &Obj,
+        attr: &str,
+        expr: Option<&'c Value>,
+        types: &'static [&'static str],
+    ) -> Result<Vec<String>, crate::error::LoadError> {
+        let mut known = o.strings(attr)?;
+        if o.is_partly_unknown(attr) {
+            for (_, id) in self.linked(res, expr, types, false) {
+                if !known.contains(&id) {
+                    known.push(id);
+                }
+            }
+        }
+        Ok(known)
     }
 
     /// Resolves an expression's references to (type, id) of resources of `types`. A single
